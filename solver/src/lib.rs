@@ -1,0 +1,11 @@
+//! # rota-solver
+//!
+//! The pure core of Rota: the problem and plan formats, validation, travel models, the
+//! planner, the independent plan checker, KPIs and the objective.
+//!
+//! Invariants: no file or network I/O, no async, no SQLite, no UI; all randomness from one
+//! seeded generator, so the same input and seed give the same plan.
+
+pub mod format;
+pub mod time;
+pub mod travel;

@@ -1,0 +1,1 @@
+//! Road graph travel model (being written).

@@ -1,0 +1,1 @@
+//! rota-store: files in and out.
