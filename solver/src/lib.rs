@@ -9,3 +9,9 @@
 pub mod format;
 pub mod time;
 pub mod travel;
+pub mod diagnostics;
+pub mod instance;
+pub mod validate;
+
+#[cfg(test)]
+pub(crate) mod testkit;
