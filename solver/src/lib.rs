@@ -15,3 +15,5 @@ pub mod validate;
 
 #[cfg(test)]
 pub(crate) mod testkit;
+pub mod planner;
+pub mod rng;

@@ -255,3 +255,19 @@ impl ObjectiveTerms {
         self.named().iter().map(|(_, v)| v).sum()
     }
 }
+
+impl std::ops::AddAssign for ObjectiveTerms {
+    fn add_assign(&mut self, o: Self) {
+        self.travel_time += o.travel_time;
+        self.travel_distance += o.travel_distance;
+        self.sla_lateness += o.sla_lateness;
+        self.unassigned += o.unassigned;
+        self.secondary_region += o.secondary_region;
+        self.preferred_technician += o.preferred_technician;
+        self.over_qualification += o.over_qualification;
+        self.provider_rating += o.provider_rating;
+        self.provider_min_share += o.provider_min_share;
+        self.workload_balance += o.workload_balance;
+        self.disruption += o.disruption;
+    }
+}
