@@ -1,1 +1,6 @@
+//! End-to-end tests: the real `rota` binary on real files.
 
+mod broken;
+mod cli;
+mod formats;
+mod sample;

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Rota's main job on a fresh machine: set up, build, plan the bundled sample service area and
+# print a readable summary. Usage: bash scripts/run.sh [extra `rota solve` options]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+cargo build --release --workspace
+mkdir -p target/sample
+./target/release/rota validate fixtures/sample/problem.json
+./target/release/rota solve fixtures/sample/problem.json -o target/sample/plan.json --time-limit 20 "$@"
+./target/release/rota check fixtures/sample/problem.json target/sample/plan.json
