@@ -12,6 +12,7 @@ pub mod travel;
 pub mod diagnostics;
 pub mod instance;
 pub mod validate;
+pub mod check;
 
 #[cfg(test)]
 pub(crate) mod testkit;
