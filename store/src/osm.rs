@@ -27,9 +27,11 @@
 //! * References to nodes missing from the extract (ways cut by its border) drop the segments
 //!   that touch them; their count is in [`OsmImportStats::missing_nodes`].
 //!
-//! Import + graph build of the Helsinki centre test extract (685 kB, 24,260 nodes, 5,130
-//! ways) measured in `store/tests/osm_helsinki.rs`: about 0.1 s in a debug test build
-//! (see that test's output for the current figure).
+//! Measured on the Helsinki centre test extract (685 kB, 24,260 nodes, 5,130 ways, 2,650 of
+//! them highways) by `store/tests/osm_helsinki.rs`, test profile (workspace at opt-level 1,
+//! dependencies at 2), 2 busy cores: import 0.1–0.2 s (911 drivable ways → 1,885 nodes, 1,964 edges),
+//! `RoadGraph::build` 1–1.5 ms (1,649 nodes and 2,580 arcs kept, 236 nodes in 126 fragments
+//! dropped), a 20 × 20 travel matrix ≈ 4–12 ms.
 
 use std::collections::{HashMap, HashSet};
 use std::io::Read;

@@ -86,8 +86,9 @@
 //! nearest could break the triangle inequality by one second and turn a 1 m hop into 0 s).
 //! Identical locations (same coordinates) are 0 s and 0 m apart.
 //!
-//! On the Helsinki centre test extract (about 6,000 kept nodes) building the graph takes a few
-//! milliseconds; see `store/tests/osm_helsinki.rs` for the measured import + build times.
+//! Measured in the test profile: the Helsinki centre OSM extract (1,885 nodes, 1,964 edges)
+//! builds in ≈ 1.5 ms; the synthetic Northvale sample (2,697 nodes, 4,842 edges) in ≈ 3.5 ms,
+//! and its 423 × 423 travel matrix in ≈ 0.2 s.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
