@@ -3,3 +3,4 @@
 //! * [`osm`]: road networks — `rota-roads/1` JSON and OpenStreetMap PBF import.
 
 pub mod osm;
+pub mod files;

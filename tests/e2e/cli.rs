@@ -8,13 +8,9 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
 }
 
-/// `target/<profile>/rota`, next to this test binary's `deps/` directory.
+/// The `rota` binary Cargo built for these tests.
 pub fn rota_binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe.parent().and_then(Path::parent).expect("target/<profile>");
-    let bin = dir.join(format!("rota{}", std::env::consts::EXE_SUFFIX));
-    assert!(bin.exists(), "{} not built; run the tests with `cargo test --workspace`", bin.display());
-    bin
+    PathBuf::from(env!("CARGO_BIN_EXE_rota"))
 }
 
 pub struct Run {

@@ -288,7 +288,7 @@ fn check_objective_matches_hand_computed_terms() {
     assert!(close(t.travel_distance, distance));
     assert_eq!(t.sla_lateness, 0.0);
     // V6 (standard) stays unassigned.
-    assert_eq!(t.unassigned, 1000.0);
+    assert_eq!(t.unassigned, c.inst.policy.unassigned.standard);
     assert_eq!(t.secondary_region, 0.0);
     assert_eq!(t.preferred_technician, 0.0);
     // Levels above the minimum: V1 3−2, V2 3−1, V3 2−2, V4 2−1, V5 2−1 = 5, at 15 each.
@@ -299,7 +299,7 @@ fn check_objective_matches_hand_computed_terms() {
     let balance: f64 = plan.routes.iter().map(|r| 2.0 * ((r.service_s + r.travel_s) as f64 / 3600.0).powi(2)).sum();
     assert!(close(t.workload_balance, balance));
     assert_eq!(t.disruption, 0.0);
-    assert!(close(o.total, time + distance + 1000.0 + 75.0 + 36.0 + balance));
+    assert!(close(o.total, time + distance + c.inst.policy.unassigned.standard + 75.0 + 36.0 + balance));
 }
 
 #[test]

@@ -87,7 +87,7 @@ impl Default for Policy {
             travel_distance_weight: 1.0,
             sla_late_per_minute: ByPriority { emergency: 20.0, vip: 2.0, standard: 0.25 },
             sla_segment_factor: BySegment { new: 1.0, growth: 1.2, value: 1.5, churn_risk: 2.0 },
-            unassigned: ByPriority { emergency: 20_000.0, vip: 4_000.0, standard: 1_000.0 },
+            unassigned: ByPriority { emergency: 100_000.0, vip: 20_000.0, standard: 5_000.0 },
             secondary_region: 40.0,
             preferred_technician_missed: 25.0,
             over_qualification_per_level: 15.0,

@@ -119,16 +119,29 @@ pub fn solve(
     };
     report(0, &best, best_cost, progress);
 
+    // Simulated annealing over ruin-and-recreate moves: the temperature falls geometrically
+    // from `T_START` to `T_END` cost units over the iteration budget (by iterations, not time,
+    // so a seed gives the same plan on any machine when the iteration limit ends the run).
+    const T_START: f64 = 100.0;
+    const T_END: f64 = 1.0;
+    let mut current = best.clone();
+    let mut current_cost = best_cost;
     let mut iterations = 0;
-    let assigned_count = |s: &Solution| s.placed.iter().filter(|p| p.is_some()).count();
     while iterations < opts.max_iterations && started.elapsed() < opts.time_limit && !cancel.load(Ordering::Relaxed) {
+        let progress_fraction = f64::from(iterations) / f64::from(opts.max_iterations.max(1));
+        let temperature = T_START * (T_END / T_START).powf(progress_fraction);
         iterations += 1;
-        let mut candidate = best.clone();
+        let mut candidate = current.clone();
         planner.ruin_and_recreate(&mut candidate, &mut rng);
         let cost = planner.objective(&candidate);
-        if cost <= best_cost + 1e-9 && assigned_count(&candidate) >= assigned_count(&best) {
-            best = candidate;
-            best_cost = cost;
+        let threshold = current_cost - temperature * rng.next_f64().max(1e-12).ln();
+        if cost < threshold {
+            current = candidate;
+            current_cost = cost;
+            if current_cost < best_cost - 1e-9 {
+                best = current.clone();
+                best_cost = current_cost;
+            }
         }
         if iterations % 10 == 0 {
             report(iterations, &best, best_cost, progress);
@@ -225,7 +238,7 @@ impl<'a> Planner<'a> {
             terms.provider_rating = (1.0 - inst.providers[p].rating) * w.provider_rating;
         }
         if let Some(c) = visit.current.filter(|_| visit.status.is_plannable())
-            && (c.tech != t || c.day() != day)
+            && (c.tech != t || Instance::day_of(c.start) != i64::from(day))
         {
             terms.disruption = self.disruption_weight(c.communicated);
         }
@@ -413,29 +426,52 @@ impl<'a> Planner<'a> {
         };
     }
 
+    /// Whether a visit may be moved by the improvement phase (not fixed, not pinned).
+    fn movable(&self, sol: &Solution, v: VisitIdx) -> bool {
+        let visit = &self.inst.visits[v];
+        sol.placed[v].is_some() && visit.status.is_plannable() && visit.pin == Default::default()
+    }
+
+    /// One ruin-and-recreate move: remove a few visits (related by distance, a whole route,
+    /// or at random), then reinsert them and everything unassigned, urgent first, in a
+    /// shuffled order.
     fn ruin_and_recreate(&self, sol: &mut Solution, rng: &mut Rng) {
         let inst = self.inst;
-        let assigned: Vec<VisitIdx> = (0..inst.visits.len())
-            .filter(|&v| sol.placed[v].is_some() && inst.visits[v].status.is_plannable() && inst.visits[v].pin == Default::default())
-            .collect();
-        if assigned.is_empty() {
+        let movable: Vec<VisitIdx> = (0..inst.visits.len()).filter(|&v| self.movable(sol, v)).collect();
+        if movable.is_empty() {
             return;
         }
-        let seed = assigned[rng.below(assigned.len())];
-        let size = 3 + rng.below(8);
-        let mut removed = vec![seed];
-        for &n in &self.neighbours[seed] {
-            if removed.len() >= size {
-                break;
+        let size = 2 + rng.below(9);
+        let mut removed = Vec::with_capacity(size);
+        let kind = rng.below(100);
+        if kind < 70 {
+            // Related: a visit and its nearest movable neighbours.
+            let seed = movable[rng.below(movable.len())];
+            removed.push(seed);
+            for &n in &self.neighbours[seed] {
+                if removed.len() >= size {
+                    break;
+                }
+                if self.movable(sol, n) && rng.next_f64() < 0.8 {
+                    removed.push(n);
+                }
             }
-            if sol.placed[n].is_some() && inst.visits[n].status.is_plannable() && inst.visits[n].pin == Default::default() && rng.next_f64() < 0.8 {
-                removed.push(n);
+        } else if kind < 85 {
+            // A whole route (helps empty lightly used technician-days).
+            let seed = movable[rng.below(movable.len())];
+            if let Some(r) = sol.placed[seed] {
+                removed.extend(sol.routes[r].iter().copied().filter(|&v| self.movable(sol, v)));
             }
+        } else {
+            for _ in 0..size {
+                removed.push(movable[rng.below(movable.len())]);
+            }
+            removed.sort_unstable();
+            removed.dedup();
         }
         for &v in &removed {
             self.remove(sol, v);
         }
-        // Reinsert the removed visits and anything still unassigned, urgent first, with noise.
         let mut pending: Vec<(u8, f64, VisitIdx)> = (0..inst.visits.len())
             .filter(|&v| sol.placed[v].is_none() && !self.candidates[v].is_empty())
             .map(|v| (inst.visits[v].priority as u8, rng.next_f64(), v))
