@@ -46,7 +46,7 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Improvement rounds at most.
-        #[arg(long, default_value_t = 2_000)]
+        #[arg(long, default_value_t = 20_000)]
         iterations: u32,
         /// Print only the output path (no summary, no progress).
         #[arg(short, long)]

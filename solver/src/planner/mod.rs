@@ -41,7 +41,7 @@ pub struct SolveOptions {
 
 impl Default for SolveOptions {
     fn default() -> Self {
-        Self { seed: 1, time_limit: Duration::from_secs(10), max_iterations: 2_000, author: "solver".into() }
+        Self { seed: 1, time_limit: Duration::from_secs(10), max_iterations: 20_000, author: "solver".into() }
     }
 }
 
@@ -472,10 +472,19 @@ impl<'a> Planner<'a> {
         for &v in &removed {
             self.remove(sol, v);
         }
-        let mut pending: Vec<(u8, f64, VisitIdx)> = (0..inst.visits.len())
-            .filter(|&v| sol.placed[v].is_none() && !self.candidates[v].is_empty())
-            .map(|v| (inst.visits[v].priority as u8, rng.next_f64(), v))
+        // Reinsert the removed visits and a few of those still waiting (all of them would make
+        // each move cost O(unassigned) on large problems).
+        const RETRY_UNASSIGNED: usize = 10;
+        let mut waiting: Vec<VisitIdx> = (0..inst.visits.len())
+            .filter(|&v| sol.placed[v].is_none() && !self.candidates[v].is_empty() && !removed.contains(&v))
             .collect();
+        for i in 0..waiting.len().min(RETRY_UNASSIGNED) {
+            let j = i + rng.below(waiting.len() - i);
+            waiting.swap(i, j);
+        }
+        waiting.truncate(RETRY_UNASSIGNED);
+        let mut pending: Vec<(u8, f64, VisitIdx)> =
+            removed.iter().chain(&waiting).map(|&v| (inst.visits[v].priority as u8, rng.next_f64(), v)).collect();
         pending.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
         for (_, _, v) in pending {
             self.insert_best(sol, v);
