@@ -19,7 +19,9 @@ use rota_service::{ServiceError, load_problem_file};
 
 #[derive(Parser)]
 #[command(name = "rota", version, about = "Rota — field-service dispatch optimizer", long_about = None)]
-#[command(after_help = "Exit codes: 0 ok, 1 failure (or a plan breaking a hard rule), 2 bad input.\nDocs: docs/format.md (file formats), docs/policy.md (objective weights).")]
+#[command(
+    after_help = "Exit codes: 0 ok, 1 failure (or a plan breaking a hard rule), 2 bad input.\nDocs: docs/format.md (file formats), docs/policy.md (objective weights)."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -53,15 +55,9 @@ enum Command {
         quiet: bool,
     },
     /// Check a plan against its problem: exit 0 only if it keeps every hard rule.
-    Check {
-        problem: PathBuf,
-        plan: PathBuf,
-    },
+    Check { problem: PathBuf, plan: PathBuf },
     /// Print a readable summary of a plan.
-    Summary {
-        problem: PathBuf,
-        plan: PathBuf,
-    },
+    Summary { problem: PathBuf, plan: PathBuf },
     /// Write a realistic synthetic problem of any size (same shape as the sample).
     Generate {
         #[arg(long, default_value_t = 400)]
@@ -145,12 +141,20 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             }
             let started = Instant::now();
             let loaded = load_problem_file(&problem)?;
-            let opts = SolveOptions { seed, time_limit: Duration::from_secs_f64(time_limit), max_iterations: iterations, author: "solver".into() };
+            let opts = SolveOptions {
+                seed,
+                time_limit: Duration::from_secs_f64(time_limit),
+                max_iterations: iterations,
+                author: "solver".into(),
+            };
             let bar = progress_bar(quiet, &opts);
             let mut on_progress = |p: &Progress| {
                 if let Some(bar) = &bar {
                     bar.set_position(p.elapsed.as_millis().min(opts.time_limit.as_millis()) as u64);
-                    bar.set_message(format!("iteration {}/{} · {} of {} assigned · objective {:.0}", p.iteration, p.max_iterations, p.assigned, p.visits, p.objective));
+                    bar.set_message(format!(
+                        "iteration {}/{} · {} of {} assigned · objective {:.0}",
+                        p.iteration, p.max_iterations, p.assigned, p.visits, p.objective
+                    ));
                 }
             };
             let plan = rota_service::solve(&loaded, &opts, &mut on_progress, &AtomicBool::new(false));
@@ -162,7 +166,13 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 println!("{}", output.display());
             } else {
                 print!("{}", summary::render(&loaded, &plan));
-                println!("Solved in {:.1} s ({} improvement rounds, seed {}); plan written to {}", started.elapsed().as_secs_f64(), plan.settings.iterations, seed, output.display());
+                println!(
+                    "Solved in {:.1} s ({} improvement rounds, seed {}); plan written to {}",
+                    started.elapsed().as_secs_f64(),
+                    plan.settings.iterations,
+                    seed,
+                    output.display()
+                );
             }
             Ok(0)
         }
@@ -170,7 +180,11 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             let loaded = load_problem_file(&problem)?;
             let plan_doc = rota_service::read_plan(&plan)?;
             if !rota_service::plan_matches(&loaded, &plan_doc) {
-                eprintln!("warning: {} was made for a different version of {} (fingerprint differs)", plan.display(), problem.display());
+                eprintln!(
+                    "warning: {} was made for a different version of {} (fingerprint differs)",
+                    plan.display(),
+                    problem.display()
+                );
             }
             let report = rota_service::check(&loaded, &plan_doc);
             if report.is_feasible() {
@@ -204,7 +218,15 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             let opts = rota_fixtures::GenerateOptions { visits, technicians, days, seed, start };
             let problem = rota_fixtures::generate(&opts);
             rota_store::files::write_json(&output, &problem).map_err(ServiceError::from)?;
-            println!("{}: {} visits, {} technicians, {} days from {} (seed {})", output.display(), problem.visits.len(), problem.technicians.len(), days, start, seed);
+            println!(
+                "{}: {} visits, {} technicians, {} days from {} (seed {})",
+                output.display(),
+                problem.visits.len(),
+                problem.technicians.len(),
+                days,
+                start,
+                seed
+            );
             Ok(0)
         }
         Command::Schema { format } => {
@@ -219,7 +241,8 @@ fn run(cli: Cli) -> Result<u8, Failure> {
 }
 
 fn chrono_date(text: &str) -> Result<chrono::NaiveDate, Failure> {
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| bad_input(format!("--start must be a date like 2026-12-07, got {text:?}")))
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| bad_input(format!("--start must be a date like 2026-12-07, got {text:?}")))
 }
 
 /// A progress bar on a terminal; nothing otherwise (logs and pipes stay clean).
@@ -228,7 +251,11 @@ fn progress_bar(quiet: bool, opts: &SolveOptions) -> Option<ProgressBar> {
         return None;
     }
     let bar = ProgressBar::new(opts.time_limit.as_millis().max(1) as u64);
-    bar.set_style(ProgressStyle::with_template("{spinner} solving [{bar:30}] {elapsed_precise} {msg}").ok()?.progress_chars("=> "));
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} solving [{bar:30}] {elapsed_precise} {msg}")
+            .ok()?
+            .progress_chars("=> "),
+    );
     bar.enable_steady_tick(Duration::from_millis(120));
     Some(bar)
 }

@@ -12,7 +12,14 @@ pub fn render(loaded: &LoadedProblem, plan: &Plan) -> String {
     let mut out = String::new();
     let pct = |a: u32, b: u32| if b == 0 { 0.0 } else { 100.0 * f64::from(a) / f64::from(b) };
     let _ = writeln!(out, "\nRota plan — {} ({} days from {})", loaded.problem.name, inst.days, inst.origin);
-    let _ = writeln!(out, "  Visits         {} of {} assigned ({:.1} %), {} unassigned", k.assigned, k.visits, pct(k.assigned, k.visits), k.unassigned);
+    let _ = writeln!(
+        out,
+        "  Visits         {} of {} assigned ({:.1} %), {} unassigned",
+        k.assigned,
+        k.visits,
+        pct(k.assigned, k.visits),
+        k.unassigned
+    );
     let _ = writeln!(
         out,
         "  SLA            {:.1} % on time · response mean {:.1} h, p90 {:.1} h · emergencies on site after {:.0} min on average",
@@ -24,7 +31,11 @@ pub fn render(loaded: &LoadedProblem, plan: &Plan) -> String {
         "  Work           {:.1} h on site · utilization {:.1} % · {} technicians on {} routes · spread ±{:.1} h",
         k.service_hours, k.utilization_pct, k.technicians_used, k.routes, k.workload_spread_hours
     );
-    let _ = writeln!(out, "  First-time fix {:.1} % of visits get a technician at or above their complexity", k.first_time_fix_pct);
+    let _ = writeln!(
+        out,
+        "  First-time fix {:.1} % of visits get a technician at or above their complexity",
+        k.first_time_fix_pct
+    );
 
     // Per day.
     let mut per_day: BTreeMap<String, (u32, usize, f64)> = BTreeMap::new();
@@ -50,7 +61,10 @@ pub fn render(loaded: &LoadedProblem, plan: &Plan) -> String {
         let _ = writeln!(out, "\n  Unassigned by reason");
         for (code, n) in &k.unassigned_by_reason {
             let example = plan.unassigned.iter().find(|u| u.reasons.first().is_some_and(|r| r.code.as_str() == code));
-            let text = example.and_then(|u| u.reasons.first()).map(|r| format!("e.g. {}: {}", example.map_or("", |u| &u.visit), r.message)).unwrap_or_default();
+            let text = example
+                .and_then(|u| u.reasons.first())
+                .map(|r| format!("e.g. {}: {}", example.map_or("", |u| &u.visit), r.message))
+                .unwrap_or_default();
             let _ = writeln!(out, "    {code:<24} {n:>4}   {text}");
         }
     }
@@ -65,7 +79,8 @@ pub fn render(loaded: &LoadedProblem, plan: &Plan) -> String {
     if !k.provider_shares.is_empty() {
         let _ = writeln!(out, "\n  Provider shares of regions' visits");
         for s in &k.provider_shares {
-            let _ = writeln!(out, "    {:<14} {:<10} {:>4} visits {:>6.1} %", s.provider, s.region, s.visits, s.share_pct);
+            let _ =
+                writeln!(out, "    {:<14} {:<10} {:>4} visits {:>6.1} %", s.provider, s.region, s.visits, s.share_pct);
         }
     }
     let _ = writeln!(out);

@@ -58,8 +58,8 @@ impl LoadedProblem {
 /// Reads, validates and compiles a problem file (without building its travel model).
 pub fn validate_problem_file(path: &Path) -> Result<(Problem, Instance), ServiceError> {
     let problem = files::read_problem(path)?;
-    let instance =
-        validate::compile(&problem).map_err(|diagnostics| FileError::Invalid { path: path.to_path_buf(), diagnostics })?;
+    let instance = validate::compile(&problem)
+        .map_err(|diagnostics| FileError::Invalid { path: path.to_path_buf(), diagnostics })?;
     Ok((problem, instance))
 }
 
@@ -69,7 +69,13 @@ pub fn load_problem_file(path: &Path) -> Result<LoadedProblem, ServiceError> {
     let (problem, instance) = validate_problem_file(path)?;
     let started = Instant::now();
     let travel = travel_model(path, &problem, &instance)?;
-    Ok(LoadedProblem { path: path.to_path_buf(), problem, instance, travel, travel_setup_ms: started.elapsed().as_millis() })
+    Ok(LoadedProblem {
+        path: path.to_path_buf(),
+        problem,
+        instance,
+        travel,
+        travel_setup_ms: started.elapsed().as_millis(),
+    })
 }
 
 /// Builds the travel model a problem asks for, over the instance's locations.
@@ -82,7 +88,12 @@ pub fn travel_model(path: &Path, problem: &Problem, instance: &Instance) -> Resu
             // Validation checked that every site and visit is listed and the shape is square.
             let position: std::collections::HashMap<&str, usize> =
                 locations.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
-            let ids: Vec<&str> = instance.sites.iter().map(|s| s.id.as_str()).chain(instance.visits.iter().map(|v| v.id.as_str())).collect();
+            let ids: Vec<&str> = instance
+                .sites
+                .iter()
+                .map(|s| s.id.as_str())
+                .chain(instance.visits.iter().map(|v| v.id.as_str()))
+                .collect();
             let rows: Vec<usize> = ids.iter().map(|id| position.get(id).copied().unwrap_or(0)).collect();
             let n = rows.len();
             let mut secs = Vec::with_capacity(n * n);
@@ -97,9 +108,14 @@ pub fn travel_model(path: &Path, problem: &Problem, instance: &Instance) -> Resu
         }
         TravelSpec::Road { network, access_speed_kmh } => {
             let network_path = path.parent().unwrap_or(Path::new(".")).join(network);
-            let road_error = |message: String| ServiceError::RoadNetwork { path: path.to_path_buf(), network: network_path.clone(), message };
+            let road_error = |message: String| ServiceError::RoadNetwork {
+                path: path.to_path_buf(),
+                network: network_path.clone(),
+                message,
+            };
             let graph = rota_store::osm::load_road_graph(&network_path).map_err(|e| road_error(e.to_string()))?;
-            let matrix = graph.travel_matrix(&instance.locations, *access_speed_kmh).map_err(|e| road_error(e.to_string()))?;
+            let matrix =
+                graph.travel_matrix(&instance.locations, *access_speed_kmh).map_err(|e| road_error(e.to_string()))?;
             Ok(Box::new(matrix))
         }
     }

@@ -6,15 +6,15 @@
 //! Invariants: no file or network I/O, no async, no SQLite, no UI; all randomness from one
 //! seeded generator, so the same input and seed give the same plan.
 
+pub mod check;
+pub mod diagnostics;
 pub mod format;
+pub mod instance;
 pub mod time;
 pub mod travel;
-pub mod diagnostics;
-pub mod instance;
 pub mod validate;
-pub mod check;
 
-#[cfg(test)]
-pub(crate) mod testkit;
 pub mod planner;
 pub mod rng;
+#[cfg(test)]
+pub(crate) mod testkit;

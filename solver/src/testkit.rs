@@ -5,7 +5,8 @@ use serde_json::{Value, json};
 /// Two regions side by side (West: lon 10.00–10.05, East: lon 10.05–10.10, lat 50.00–50.05),
 /// one site in each, two technicians, five visits over two days starting Monday 2026-12-07.
 pub fn small_problem_json() -> Value {
-    let shift = json!({"start": "08:00", "end": "16:00", "break": {"earliest": "11:30", "latest": "13:30", "minutes": 30}});
+    let shift =
+        json!({"start": "08:00", "end": "16:00", "break": {"earliest": "11:30", "latest": "13:30", "minutes": 30}});
     json!({
         "format": "rota-problem/1",
         "name": "testkit",

@@ -157,11 +157,7 @@ pub fn hhmm(origin: NaiveDate, secs: Secs) -> String {
 /// A readable duration such as `1 h 05 min` or `12 min`.
 pub fn human_duration(secs: Secs) -> String {
     let minutes = (secs.max(0) + 30) / 60;
-    if minutes >= 60 {
-        format!("{} h {:02} min", minutes / 60, minutes % 60)
-    } else {
-        format!("{minutes} min")
-    }
+    if minutes >= 60 { format!("{} h {:02} min", minutes / 60, minutes % 60) } else { format!("{minutes} min") }
 }
 
 #[cfg(test)]

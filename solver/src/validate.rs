@@ -133,7 +133,12 @@ fn describe_serde_error<E: std::fmt::Display>(path: &serde_path_to_error::Path, 
     (field, err.to_string())
 }
 
-fn field<T: DeserializeOwned>(obj: &mut Map<String, Value>, key: &str, required: bool, diags: &mut Diagnostics) -> Option<T> {
+fn field<T: DeserializeOwned>(
+    obj: &mut Map<String, Value>,
+    key: &str,
+    required: bool,
+    diags: &mut Diagnostics,
+) -> Option<T> {
     let Some(value) = obj.remove(key) else {
         if required {
             diags.push(key, "", "missing (required)");
@@ -150,7 +155,12 @@ fn field<T: DeserializeOwned>(obj: &mut Map<String, Value>, key: &str, required:
     }
 }
 
-fn records<T: DeserializeOwned>(obj: &mut Map<String, Value>, key: &str, required: bool, diags: &mut Diagnostics) -> Vec<T> {
+fn records<T: DeserializeOwned>(
+    obj: &mut Map<String, Value>,
+    key: &str,
+    required: bool,
+    diags: &mut Diagnostics,
+) -> Vec<T> {
     let Some(value) = obj.remove(key) else {
         if required {
             diags.push(key, "", "missing (required; an empty list [] is allowed)");
@@ -176,7 +186,11 @@ fn records<T: DeserializeOwned>(obj: &mut Map<String, Value>, key: &str, require
 }
 
 /// Maps ids to indices, reporting empty and duplicate ids.
-fn index_ids<'a>(section: &str, ids: impl Iterator<Item = &'a str>, diags: &mut Diagnostics) -> HashMap<&'a str, usize> {
+fn index_ids<'a>(
+    section: &str,
+    ids: impl Iterator<Item = &'a str>,
+    diags: &mut Diagnostics,
+) -> HashMap<&'a str, usize> {
     let mut map: HashMap<&str, usize> = HashMap::new();
     for (i, id) in ids.enumerate() {
         if id.trim().is_empty() {
@@ -184,7 +198,11 @@ fn index_ids<'a>(section: &str, ids: impl Iterator<Item = &'a str>, diags: &mut 
             continue;
         }
         if let Some(first) = map.get(id) {
-            diags.push(record_label(section, i, Some(id)), "id", format!("duplicate id (first used by {section}[{first}])"));
+            diags.push(
+                record_label(section, i, Some(id)),
+                "id",
+                format!("duplicate id (first used by {section}[{first}])"),
+            );
         } else {
             map.insert(id, i);
         }
@@ -193,9 +211,19 @@ fn index_ids<'a>(section: &str, ids: impl Iterator<Item = &'a str>, diags: &mut 
 }
 
 fn check_location(loc: &Location, record: &str, field: &str, diags: &mut Diagnostics) -> bool {
-    let ok = loc.lat.is_finite() && loc.lon.is_finite() && (-90.0..=90.0).contains(&loc.lat) && (-180.0..=180.0).contains(&loc.lon);
+    let ok = loc.lat.is_finite()
+        && loc.lon.is_finite()
+        && (-90.0..=90.0).contains(&loc.lat)
+        && (-180.0..=180.0).contains(&loc.lon);
     if !ok {
-        diags.push(record, field, format!("not a valid position (lat {}, lon {}): lat must be in −90…90 and lon in −180…180", loc.lat, loc.lon));
+        diags.push(
+            record,
+            field,
+            format!(
+                "not a valid position (lat {}, lon {}): lat must be in −90…90 and lon in −180…180",
+                loc.lat, loc.lon
+            ),
+        );
     }
     ok
 }
@@ -261,7 +289,11 @@ pub fn compile(p: &Problem) -> Result<Instance, Diagnostics> {
         diags.push("horizon", "days", format!("must be 1–{MAX_HORIZON_DAYS}, got {}", p.horizon.days));
     }
     for bad in p.policy.invalid_weights() {
-        diags.push("policy", bad.split(' ').next().unwrap_or_default().to_string(), format!("weights must be finite and not negative ({bad})"));
+        diags.push(
+            "policy",
+            bad.split(' ').next().unwrap_or_default().to_string(),
+            format!("weights must be finite and not negative ({bad})"),
+        );
     }
     let origin = p.horizon.start;
     let days = p.horizon.days.clamp(1, MAX_HORIZON_DAYS);
@@ -368,7 +400,9 @@ pub fn compile(p: &Problem) -> Result<Instance, Diagnostics> {
                 diags.push(&rec, format!("skills[{k}].level"), format!("must be 1–3, got {}", s.level));
             }
             match skill_ix.get(s.skill.as_str()) {
-                Some(&x) if skill_level[x] != 0 => diags.push(&rec, format!("skills[{k}]"), format!("skill {:?} listed twice", s.skill)),
+                Some(&x) if skill_level[x] != 0 => {
+                    diags.push(&rec, format!("skills[{k}]"), format!("skill {:?} listed twice", s.skill))
+                }
                 Some(&x) => skill_level[x] = s.level.clamp(1, 3),
                 None => diags.push(&rec, format!("skills[{k}].skill"), format!("unknown skill {:?}", s.skill)),
             }
@@ -381,7 +415,11 @@ pub fn compile(p: &Problem) -> Result<Instance, Diagnostics> {
                     let through = (last >= 0).then(|| last.min(i64::from(days) - 1) as Day);
                     cert_through[x] = cert_through[x].max(through);
                 }
-                None => diags.push(&rec, format!("certifications[{k}].certification"), format!("unknown certification {:?}", c.certification)),
+                None => diags.push(
+                    &rec,
+                    format!("certifications[{k}].certification"),
+                    format!("unknown certification {:?}", c.certification),
+                ),
             }
         }
         let mut region_access = vec![RegionAccess::None; p.regions.len()];
@@ -396,9 +434,11 @@ pub fn compile(p: &Problem) -> Result<Instance, Diagnostics> {
         }
         for (k, r) in t.secondary_regions.iter().enumerate() {
             match region_ix.get(r.as_str()) {
-                Some(&x) if region_access[x] == RegionAccess::Primary => {
-                    diags.push(&rec, format!("secondary_regions[{k}]"), format!("region {r:?} is already a primary region"))
-                }
+                Some(&x) if region_access[x] == RegionAccess::Primary => diags.push(
+                    &rec,
+                    format!("secondary_regions[{k}]"),
+                    format!("region {r:?} is already a primary region"),
+                ),
                 Some(&x) => region_access[x] = RegionAccess::Secondary,
                 None => diags.push(&rec, format!("secondary_regions[{k}]"), format!("unknown region {r:?}")),
             }
@@ -406,28 +446,49 @@ pub fn compile(p: &Problem) -> Result<Instance, Diagnostics> {
         for (day_name, shift) in t.shifts.days() {
             let field = format!("shifts.{day_name}");
             if shift.end <= shift.start {
-                diags.push(&rec, format!("{field}.end"), format!("shift ends ({}) before it starts ({})", shift.end, shift.start));
+                diags.push(
+                    &rec,
+                    format!("{field}.end"),
+                    format!("shift ends ({}) before it starts ({})", shift.end, shift.start),
+                );
             }
             if let Some(b) = &shift.break_ {
                 if b.minutes == 0 {
                     diags.push(&rec, format!("{field}.break.minutes"), "must be at least 1");
                 }
                 if b.earliest < shift.start || b.latest > shift.end {
-                    diags.push(&rec, format!("{field}.break"), format!("break window {}–{} lies outside the shift {}–{}", b.earliest, b.latest, shift.start, shift.end));
+                    diags.push(
+                        &rec,
+                        format!("{field}.break"),
+                        format!(
+                            "break window {}–{} lies outside the shift {}–{}",
+                            b.earliest, b.latest, shift.start, shift.end
+                        ),
+                    );
                 } else if b.earliest.minutes + b.minutes > b.latest.minutes {
-                    diags.push(&rec, format!("{field}.break"), format!("a {}-minute break does not fit between {} and {}", b.minutes, b.earliest, b.latest));
+                    diags.push(
+                        &rec,
+                        format!("{field}.break"),
+                        format!("a {}-minute break does not fit between {} and {}", b.minutes, b.earliest, b.latest),
+                    );
                 }
             }
         }
         for (k, a) in t.absences.iter().enumerate() {
             if a.to < a.from {
-                diags.push(&rec, format!("absences[{k}].to"), format!("absence ends ({}) before it starts ({})", a.to, a.from));
+                diags.push(
+                    &rec,
+                    format!("absences[{k}].to"),
+                    format!("absence ends ({}) before it starts ({})", a.to, a.from),
+                );
             }
         }
         if t.max_visits_per_day == 0 {
             diags.push(&rec, "max_visits_per_day", "must be at least 1");
         }
-        for (name, value) in [("capacity", t.capacity), ("cost_per_hour", t.cost_per_hour), ("cost_per_km", t.cost_per_km)] {
+        for (name, value) in
+            [("capacity", t.capacity), ("cost_per_hour", t.cost_per_hour), ("cost_per_km", t.cost_per_km)]
+        {
             if !value.is_finite() || value < 0.0 {
                 diags.push(&rec, name, format!("must be a number ≥ 0, got {value}"));
             }
@@ -502,10 +563,16 @@ pub fn compile(p: &Problem) -> Result<Instance, Diagnostics> {
                 Some(&x) => {
                     if cert_best[x].is_none_or(|best| best < origin) {
                         let held = match cert_best[x] {
-                            Some(best) => format!("every technician's {c:?} expired before the horizon (latest valid until {best})"),
+                            Some(best) => format!(
+                                "every technician's {c:?} expired before the horizon (latest valid until {best})"
+                            ),
                             None => format!("no technician holds {c:?}"),
                         };
-                        diags.push(&rec, format!("certifications[{k}]"), format!("{held}; this visit can never be planned"));
+                        diags.push(
+                            &rec,
+                            format!("certifications[{k}]"),
+                            format!("{held}; this visit can never be planned"),
+                        );
                     }
                     certs.push(x);
                 }
@@ -515,15 +582,27 @@ pub fn compile(p: &Problem) -> Result<Instance, Diagnostics> {
         if v.duration_min <= 0 {
             diags.push(&rec, "duration_min", format!("must be positive, got {}", v.duration_min));
         } else if v.duration_min > MAX_VISIT_DURATION_MIN {
-            diags.push(&rec, "duration_min", format!("must be at most {MAX_VISIT_DURATION_MIN} minutes, got {}", v.duration_min));
+            diags.push(
+                &rec,
+                "duration_min",
+                format!("must be at most {MAX_VISIT_DURATION_MIN} minutes, got {}", v.duration_min),
+            );
         }
         let mut windows = Vec::with_capacity(v.time_windows.len().max(1));
         for (k, w) in v.time_windows.iter().enumerate() {
             if w.end < w.start {
                 let (s, e) = (to_secs(w.start), to_secs(w.end));
                 let both_same_day = w.start.date() == w.end.date();
-                let (ss, es) = if both_same_day { (hhmm(origin, s), hhmm(origin, e)) } else { (w.start.to_string(), w.end.to_string()) };
-                diags.push(&rec, format!("time_windows[{k}]"), format!("time window ends ({es}) before it starts ({ss})"));
+                let (ss, es) = if both_same_day {
+                    (hhmm(origin, s), hhmm(origin, e))
+                } else {
+                    (w.start.to_string(), w.end.to_string())
+                };
+                diags.push(
+                    &rec,
+                    format!("time_windows[{k}]"),
+                    format!("time window ends ({es}) before it starts ({ss})"),
+                );
             } else {
                 windows.push((to_secs(w.start), to_secs(w.end)));
             }
@@ -538,7 +617,11 @@ pub fn compile(p: &Problem) -> Result<Instance, Diagnostics> {
         if let Some(sla) = &v.sla
             && sla.on_site_by < v.created_at
         {
-            diags.push(&rec, "sla.on_site_by", format!("SLA deadline ({}) is before the visit was created ({})", sla.on_site_by, v.created_at));
+            diags.push(
+                &rec,
+                "sla.on_site_by",
+                format!("SLA deadline ({}) is before the visit was created ({})", sla.on_site_by, v.created_at),
+            );
         }
         let tech = |id: &str, field: String, diags: &mut Diagnostics| -> Option<TechIdx> {
             let found = tech_ix.get(id).copied();
@@ -547,9 +630,14 @@ pub fn compile(p: &Problem) -> Result<Instance, Diagnostics> {
             }
             found
         };
-        let preferred = v.preferred_technician.as_deref().and_then(|id| tech(id, "preferred_technician".into(), &mut diags));
-        let excluded: Vec<TechIdx> =
-            v.excluded_technicians.iter().enumerate().filter_map(|(k, id)| tech(id, format!("excluded_technicians[{k}]"), &mut diags)).collect();
+        let preferred =
+            v.preferred_technician.as_deref().and_then(|id| tech(id, "preferred_technician".into(), &mut diags));
+        let excluded: Vec<TechIdx> = v
+            .excluded_technicians
+            .iter()
+            .enumerate()
+            .filter_map(|(k, id)| tech(id, format!("excluded_technicians[{k}]"), &mut diags))
+            .collect();
         let mut pin = PinRule::default();
         if let Some(pn) = &v.pin {
             pin.tech = pn.technician.as_deref().and_then(|id| tech(id, "pin.technician".into(), &mut diags));
@@ -567,7 +655,14 @@ pub fn compile(p: &Problem) -> Result<Instance, Diagnostics> {
                 if !(0..i64::from(days)).contains(&d) {
                     diags.push(&rec, "pin.start", format!("{start} is outside the horizon"));
                 } else if pin.day.is_some_and(|pd| i64::from(pd) != d) {
-                    diags.push(&rec, "pin.start", format!("{start} is not on the pinned day {}", pn.day.map(|d| d.to_string()).unwrap_or_default()));
+                    diags.push(
+                        &rec,
+                        "pin.start",
+                        format!(
+                            "{start} is not on the pinned day {}",
+                            pn.day.map(|d| d.to_string()).unwrap_or_default()
+                        ),
+                    );
                 } else {
                     pin.start = Some(s);
                     pin.day = Some(d as Day);
@@ -583,9 +678,11 @@ pub fn compile(p: &Problem) -> Result<Instance, Diagnostics> {
         });
         if v.status.is_fixed() {
             match &current {
-                None if v.current.is_none() => {
-                    diags.push(&rec, "current", format!("a {:?} visit needs its current technician and start", v.status))
-                }
+                None if v.current.is_none() => diags.push(
+                    &rec,
+                    "current",
+                    format!("a {:?} visit needs its current technician and start", v.status),
+                ),
                 Some(c) if !(0..horizon_end).contains(&c.start) => {
                     diags.push(&rec, "current.start", "a dispatched or in-progress visit must start inside the horizon")
                 }
@@ -670,7 +767,11 @@ fn check_travel_spec(p: &Problem, diags: &mut Diagnostics) {
             let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
             for (i, id) in locations.iter().enumerate() {
                 if let Some(first) = seen.insert(id.as_str(), i) {
-                    diags.push("travel", format!("locations[{i}]"), format!("{id:?} listed twice (also locations[{first}])"));
+                    diags.push(
+                        "travel",
+                        format!("locations[{i}]"),
+                        format!("{id:?} listed twice (also locations[{first}])"),
+                    );
                 }
             }
             for s in &p.sites {

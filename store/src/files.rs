@@ -50,8 +50,16 @@ pub fn read_plan(path: &Path) -> Result<Plan, FileError> {
         serde_json::from_str(&text).map_err(|e| invalid("file", String::new(), format!("not valid JSON: {e}")))?;
     match value.get("format").and_then(|f| f.as_str()) {
         Some(PLAN_FORMAT) => {}
-        Some(other) => return Err(invalid("file", "format".into(), format!("expected {PLAN_FORMAT:?}, got {other:?}"))),
-        None => return Err(invalid("file", "format".into(), format!("missing; a plan file has \"format\": {PLAN_FORMAT:?}"))),
+        Some(other) => {
+            return Err(invalid("file", "format".into(), format!("expected {PLAN_FORMAT:?}, got {other:?}")));
+        }
+        None => {
+            return Err(invalid(
+                "file",
+                "format".into(),
+                format!("missing; a plan file has \"format\": {PLAN_FORMAT:?}"),
+            ));
+        }
     }
     serde_path_to_error::deserialize(value).map_err(|e| invalid("plan", e.path().to_string(), e.inner().to_string()))
 }
@@ -77,7 +85,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
 
 /// Writes any serialisable value as pretty JSON, atomically.
 pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), FileError> {
-    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| FileError::Write { path: path.to_path_buf(), source: e.into() })?;
+    let mut bytes = serde_json::to_vec_pretty(value)
+        .map_err(|e| FileError::Write { path: path.to_path_buf(), source: e.into() })?;
     bytes.push(b'\n');
     write_atomic(path, &bytes)
 }
@@ -94,7 +103,11 @@ mod tests {
         write_atomic(&path, b"one").unwrap();
         write_atomic(&path, b"two").unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "two");
-        let leftovers: Vec<_> = fs::read_dir(&dir).unwrap().filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().ends_with(".tmp")).collect();
+        let leftovers: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
         assert!(leftovers.is_empty());
         let missing = dir.join("no/such/dir/plan.json");
         let err = write_atomic(&missing, b"x").unwrap_err().to_string();

@@ -2,5 +2,5 @@
 //!
 //! * [`osm`]: road networks — `rota-roads/1` JSON and OpenStreetMap PBF import.
 
-pub mod osm;
 pub mod files;
+pub mod osm;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::cli::{rota, root, scratch};
+use crate::cli::{root, rota, scratch};
 
 fn expectations() -> BTreeMap<String, Vec<String>> {
     let text = std::fs::read_to_string(root().join("tests/broken/EXPECTED.tsv")).expect("EXPECTED.tsv");

@@ -15,13 +15,21 @@ fn golden(path: &str, actual: &str) {
         fs::write(&path, actual).unwrap();
         return;
     }
-    let expected = fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} missing; run with UPDATE_GOLDEN=1", path.display()));
-    assert!(expected == actual, "{} differs from what the code produces; if intended, run with UPDATE_GOLDEN=1 and review the diff", path.display());
+    let expected =
+        fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} missing; run with UPDATE_GOLDEN=1", path.display()));
+    assert!(
+        expected == actual,
+        "{} differs from what the code produces; if intended, run with UPDATE_GOLDEN=1 and review the diff",
+        path.display()
+    );
 }
 
 #[test]
 fn committed_schemas_match_the_types() {
-    golden("docs/schema/rota-problem-1.schema.json", &(serde_json::to_string_pretty(&problem_schema()).unwrap() + "\n"));
+    golden(
+        "docs/schema/rota-problem-1.schema.json",
+        &(serde_json::to_string_pretty(&problem_schema()).unwrap() + "\n"),
+    );
     golden("docs/schema/rota-plan-1.schema.json", &(serde_json::to_string_pretty(&plan_schema()).unwrap() + "\n"));
     let run = rota(&["schema", "problem"]);
     assert_eq!(run.code, 0);
@@ -43,7 +51,19 @@ fn problems_round_trip() {
 fn the_tiny_plan_matches_its_golden_file_and_round_trips() {
     let dir = scratch("golden");
     let out = dir.join("plan.json");
-    let run = rota(&["solve", "fixtures/sample/tiny-problem.json", "-o", out.to_str().unwrap(), "--seed", "1", "--iterations", "200", "--time-limit", "60", "--quiet"]);
+    let run = rota(&[
+        "solve",
+        "fixtures/sample/tiny-problem.json",
+        "-o",
+        out.to_str().unwrap(),
+        "--seed",
+        "1",
+        "--iterations",
+        "200",
+        "--time-limit",
+        "60",
+        "--quiet",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let text = fs::read_to_string(&out).unwrap();
     let plan: Plan = serde_json::from_str(&text).unwrap();

@@ -64,7 +64,19 @@ fn same_seed_same_plan_file() {
     let dir = scratch("determinism");
     let (a, b) = (dir.join("a.json"), dir.join("b.json"));
     for out in [&a, &b] {
-        let run = rota(&["solve", TINY, "-o", out.to_str().unwrap(), "--seed", "9", "--iterations", "100", "--time-limit", "60", "--quiet"]);
+        let run = rota(&[
+            "solve",
+            TINY,
+            "-o",
+            out.to_str().unwrap(),
+            "--seed",
+            "9",
+            "--iterations",
+            "100",
+            "--time-limit",
+            "60",
+            "--quiet",
+        ]);
         assert_eq!(run.code, 0, "{}", run.stderr);
     }
     assert_eq!(fs::read(&a).unwrap(), fs::read(&b).unwrap());

@@ -8,9 +8,15 @@ use crate::instance::VisitIdx;
 use crate::time::{LocalDateTime, Secs};
 
 use super::schedule::{self, Schedule};
-use super::{Planner, SOLVER_NAME, SolveOptions, Solution, rules};
+use super::{Planner, SOLVER_NAME, Solution, SolveOptions, rules};
 
-pub(super) fn plan(planner: &Planner, sol: &Solution, problem: ProblemRef, opts: &SolveOptions, iterations: u32) -> Plan {
+pub(super) fn plan(
+    planner: &Planner,
+    sol: &Solution,
+    problem: ProblemRef,
+    opts: &SolveOptions,
+    iterations: u32,
+) -> Plan {
     let inst = planner.inst;
     let at = |s: Secs| LocalDateTime::from_secs(inst.origin, s);
     let mut routes = Vec::new();
@@ -58,7 +64,10 @@ pub(super) fn plan(planner: &Planner, sol: &Solution, problem: ProblemRef, opts:
 
     let unassigned: Vec<Unassigned> = (0..inst.visits.len())
         .filter(|&v| inst.visits[v].needs_plan() && sol.placed[v].is_none())
-        .map(|v| Unassigned { visit: inst.visits[v].id.clone(), reasons: vec![rules::reason(inst, v, unassigned_reason(planner, sol, v))] })
+        .map(|v| Unassigned {
+            visit: inst.visits[v].id.clone(),
+            reasons: vec![rules::reason(inst, v, unassigned_reason(planner, sol, v))],
+        })
         .collect();
 
     let kpis = kpis(planner, sol, &scheduled, &unassigned);
@@ -175,8 +184,17 @@ fn kpis(planner: &Planner, sol: &Solution, scheduled: &[(usize, Schedule)], unas
         for (r, region) in inst.regions.iter().enumerate() {
             if provider.serves[r] {
                 let n = provider_visits[p * inst.regions.len() + r];
-                let share = if region.plannable_visits == 0 { 0.0 } else { 100.0 * f64::from(n) / f64::from(region.plannable_visits) };
-                provider_shares.push(ProviderShare { provider: provider.id.clone(), region: region.id.clone(), visits: n, share_pct: share });
+                let share = if region.plannable_visits == 0 {
+                    0.0
+                } else {
+                    100.0 * f64::from(n) / f64::from(region.plannable_visits)
+                };
+                provider_shares.push(ProviderShare {
+                    provider: provider.id.clone(),
+                    region: region.id.clone(),
+                    visits: n,
+                    share_pct: share,
+                });
             }
         }
     }

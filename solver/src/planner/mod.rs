@@ -253,7 +253,8 @@ impl<'a> Planner<'a> {
     /// The terms of leaving a visit unassigned.
     pub(crate) fn unassigned_terms(&self, v: VisitIdx) -> ObjectiveTerms {
         let visit = &self.inst.visits[v];
-        let mut terms = ObjectiveTerms { unassigned: self.inst.policy.unassigned.get(visit.priority), ..Default::default() };
+        let mut terms =
+            ObjectiveTerms { unassigned: self.inst.policy.unassigned.get(visit.priority), ..Default::default() };
         if let Some(c) = visit.current.filter(|_| visit.status.is_plannable()) {
             terms.disruption = self.disruption_weight(c.communicated);
         }
@@ -274,7 +275,8 @@ impl<'a> Planner<'a> {
             let visit = &inst.visits[v];
             if let Some(sla) = visit.sla {
                 let late = (s.start[k] - sla).max(0) as f64 / 60.0;
-                terms.sla_lateness += late * w.sla_late_per_minute.get(visit.priority) * w.sla_segment_factor.get(visit.segment);
+                terms.sla_lateness +=
+                    late * w.sla_late_per_minute.get(visit.priority) * w.sla_segment_factor.get(visit.segment);
             }
         }
         let hours = (s.service_s + s.travel_s) as f64 / 3600.0;
@@ -293,7 +295,10 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        ObjectiveTerms { provider_min_share: f64::from(short) * inst.policy.provider_min_share_shortfall, ..Default::default() }
+        ObjectiveTerms {
+            provider_min_share: f64::from(short) * inst.policy.provider_min_share_shortfall,
+            ..Default::default()
+        }
     }
 
     /// The objective of a working solution, by term. Every figure the planner compares and
@@ -354,7 +359,8 @@ impl<'a> Planner<'a> {
         match inst.technicians[t].provider {
             Some(p) => {
                 let region = inst.visits[v].region;
-                sol.provider_load[p * inst.regions.len() + region] >= inst.providers[p].max_visits_in(&inst.regions[region])
+                sol.provider_load[p * inst.regions.len() + region]
+                    >= inst.providers[p].max_visits_in(&inst.regions[region])
             }
             None => false,
         }
@@ -508,7 +514,10 @@ fn nearest_neighbours(inst: &Instance, travel: &dyn TravelModel, k: usize) -> Ve
         return (0..n)
             .map(|v| {
                 let visit = &inst.visits[v];
-                (0..n).filter(|&o| o != v && inst.visits[o].region == visit.region && inst.visits[o].skill == visit.skill).take(k).collect()
+                (0..n)
+                    .filter(|&o| o != v && inst.visits[o].region == visit.region && inst.visits[o].skill == visit.skill)
+                    .take(k)
+                    .collect()
             })
             .collect();
     }

@@ -90,8 +90,12 @@ pub fn reason(inst: &Instance, v: VisitIdx, code: ReasonCode) -> Reason {
         ReasonCode::OutOfRegion => format!(
             "no qualified technician may work in region {region} (as a primary or secondary region, or through a certified provider serving it)"
         ),
-        ReasonCode::ExcludedTechnicians => format!("every qualified technician for region {region} is on the visit's excluded list"),
-        ReasonCode::WindowUnreachable => "no qualified technician is on shift at a time the visit's windows allow".to_string(),
+        ReasonCode::ExcludedTechnicians => {
+            format!("every qualified technician for region {region} is on the visit's excluded list")
+        }
+        ReasonCode::WindowUnreachable => {
+            "no qualified technician is on shift at a time the visit's windows allow".to_string()
+        }
         ReasonCode::PinConflict => {
             let mut pin = Vec::new();
             if let Some(t) = visit.pin.tech.or(visit.current.filter(|_| visit.status.is_fixed()).map(|c| c.tech)) {
@@ -110,11 +114,14 @@ pub fn reason(inst: &Instance, v: VisitIdx, code: ReasonCode) -> Reason {
             format!("the pin ({}) cannot be honoured by an eligible technician-day", pin.join(", "))
         }
         ReasonCode::ProviderShareCap => {
-            format!("the only eligible technicians belong to providers already at their maximum share of region {region}")
+            format!(
+                "the only eligible technicians belong to providers already at their maximum share of region {region}"
+            )
         }
         ReasonCode::SlaInfeasible => "the SLA deadline is before any qualified technician could arrive".to_string(),
         ReasonCode::NoCapacity => {
-            "the routes of every eligible technician-day are full (working time, vehicle capacity or visits per day)".to_string()
+            "the routes of every eligible technician-day are full (working time, vehicle capacity or visits per day)"
+                .to_string()
         }
     };
     Reason { code, message, params }

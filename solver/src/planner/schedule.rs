@@ -145,8 +145,7 @@ fn replay(
         brk = Some((begin, begin + rule.duration));
         ready = begin + rule.duration;
     }
-    for k in 0..n {
-        let v = seq[k];
+    for (k, &v) in seq.iter().enumerate() {
         let depart = ready;
         let mut at = depart + s.legs[k].secs;
         let arrival = at;

@@ -12,7 +12,10 @@ fn diagnostics_of(value: &Value) -> Vec<String> {
 
 fn assert_reports(value: &Value, expected: &str) {
     let found = diagnostics_of(value);
-    assert!(found.iter().any(|d| d.contains(expected)), "expected a diagnostic containing {expected:?}, got {found:#?}");
+    assert!(
+        found.iter().any(|d| d.contains(expected)),
+        "expected a diagnostic containing {expected:?}, got {found:#?}"
+    );
 }
 
 #[test]
@@ -36,7 +39,10 @@ fn a_window_ending_before_it_starts_names_record_and_field() {
     let mut p = small_problem_json();
     p["visits"][0]["time_windows"] = json!([{"start": "2026-12-07T10:00", "end": "2026-12-07T08:00"}]);
     let found = diagnostics_of(&p);
-    assert_eq!(found, vec!["visits[0] \"V1\": time_windows[0]: time window ends (08:00) before it starts (10:00)".to_string()]);
+    assert_eq!(
+        found,
+        vec!["visits[0] \"V1\": time_windows[0]: time window ends (08:00) before it starts (10:00)".to_string()]
+    );
 }
 
 #[test]
@@ -91,7 +97,10 @@ fn unknown_references_are_rejected() {
 fn a_certification_expired_for_everyone_is_rejected() {
     let mut p = small_problem_json();
     p["technicians"][0]["certifications"][0]["valid_until"] = json!("2026-11-30");
-    assert_reports(&p, "visits[1] \"V2\": certifications[0]: every technician's \"gas-safe\" expired before the horizon (latest valid until 2026-11-30)");
+    assert_reports(
+        &p,
+        "visits[1] \"V2\": certifications[0]: every technician's \"gas-safe\" expired before the horizon (latest valid until 2026-11-30)",
+    );
 }
 
 #[test]
@@ -100,7 +109,10 @@ fn shifts_and_breaks_are_checked() {
     p["technicians"][0]["shifts"]["mon"] = json!({"start": "16:00", "end": "08:00"});
     p["technicians"][1]["shifts"]["tue"]["break"] = json!({"earliest": "12:00", "latest": "12:15", "minutes": 30});
     assert_reports(&p, "technicians[0] \"T1\": shifts.mon.end: shift ends (08:00) before it starts (16:00)");
-    assert_reports(&p, "technicians[1] \"T2\": shifts.tue.break: a 30-minute break does not fit between 12:00 and 12:15");
+    assert_reports(
+        &p,
+        "technicians[1] \"T2\": shifts.tue.break: a 30-minute break does not fit between 12:00 and 12:15",
+    );
 }
 
 #[test]
@@ -154,7 +166,8 @@ mod property {
         leaf.prop_recursive(4, 64, 8, |inner| {
             prop_oneof![
                 prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
-                prop::collection::btree_map("[a-z_]{1,12}", inner, 0..8).prop_map(|m| Value::Object(m.into_iter().collect())),
+                prop::collection::btree_map("[a-z_]{1,12}", inner, 0..8)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
             ]
         })
     }
