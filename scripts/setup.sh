@@ -24,3 +24,29 @@ if ! command -v cargo >/dev/null 2>&1; then
   exit 1
 fi
 cargo fetch --locked 2>/dev/null || cargo fetch
+
+# The desktop UI (ui/): headless Chromium for its end-to-end tests, a CJK font so Chinese renders
+# (also in WebKitGTK), and its npm dependencies — `npm ci` only when node_modules is missing or
+# package-lock.json changed since the last install.
+ui_packages=(chromium fonts-noto-cjk)
+ui_missing=()
+for p in "${ui_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || ui_missing+=("$p")
+done
+if [ ${#ui_missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages for the UI: ${ui_missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${ui_missing[@]}"
+fi
+if ! command -v npm >/dev/null 2>&1; then
+  echo "setup: npm not found; install Node.js 20.19+ (with npm) and run again" >&2
+  exit 1
+fi
+lock_sum=$(sha256sum ui/package-lock.json | cut -d' ' -f1)
+if [ ! -d ui/node_modules ] || [ "$(cat ui/node_modules/.rota-lock-sum 2>/dev/null)" != "$lock_sum" ]; then
+  echo "setup: npm ci in ui/"
+  (cd ui && npm ci --no-audit --no-fund)
+  echo "$lock_sum" > ui/node_modules/.rota-lock-sum
+fi

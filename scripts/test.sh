@@ -10,3 +10,7 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
+echo "== ui: npm test (type check, catalogs, literal strings, rules, formatting)"
+(cd ui && npm test)
+echo "== ui: npm run e2e (headless Chromium, en + zh-CN, screenshots in docs/screenshots/)"
+(cd ui && npm run e2e)

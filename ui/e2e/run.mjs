@@ -55,7 +55,11 @@ async function step(name, fn) {
   }
 }
 function assert(cond, what) { if (!cond) throw new Error(what); }
-async function shot(page, name) { await page.screenshot({ path: path.join(shots, `${name}.png`) }); }
+async function shot(page, name, { keepToasts = false } = {}) {
+  if (!keepToasts) await page.evaluate(() => { globalThis.__rota.app.toasts = []; });
+  await page.waitForTimeout(50);
+  await page.screenshot({ path: path.join(shots, `${name}.png`) });
+}
 
 /** Elements whose text is cut off (a label wider than its box with hidden overflow). */
 async function clipped(page) {
@@ -64,6 +68,12 @@ async function clipped(page) {
     for (const el of document.querySelectorAll('button, th, label, .chip, .badge, legend, h2, h3, .tick')) {
       const cs = getComputedStyle(el);
       if (el.scrollWidth > el.clientWidth + 1 && cs.overflow !== 'visible') out.push(`${el.tagName.toLowerCase()}: ${el.textContent.trim().slice(0, 40)}`);
+    }
+    // SVG chart labels must lie inside their chart.
+    for (const t of document.querySelectorAll('svg text')) {
+      const b = t.getBBox();
+      const vb = t.ownerSVGElement.viewBox.baseVal;
+      if (b.width && (b.x < -0.5 || (vb && vb.width && b.x + b.width > vb.width + 0.5))) out.push(`svg text: ${t.textContent.slice(0, 40)}`);
     }
     return out;
   });
@@ -154,7 +164,7 @@ async function runLanguage(lang) {
     await drag(page, { x: bb.x + 4, y: bb.y + bb.height / 2 }, { x: bb.x + 4, y: lane.y + lane.height / 2 }, async () => {
       await page.waitForSelector('[data-testid=infeasible]');
       assert(await page.locator('[data-testid=feasibility] [data-code=skill]').count() === 1, 'skill violation listed');
-      await shot(page, `${tag}-drag-refused`);
+      await shot(page, `${tag}-drag-refused`, { keepToasts: true });
     });
     await page.waitForSelector('[data-testid=toast-error]');
     assert(await page.locator(`[data-tech="${pick.from}"] [data-visit="${pick.visit}"]`).count() === 1, 'visit stayed in its lane');
@@ -191,7 +201,7 @@ async function runLanguage(lang) {
     });
     await page.waitForSelector(`[data-tech="${found.to}"] [data-visit="${found.visit}"]`);
     await page.waitForSelector('[data-testid=toast-ok]');
-    await shot(page, `${tag}-drag-moved`);
+    await shot(page, `${tag}-drag-moved`, { keepToasts: true });
     await page.click('[data-testid=undo]');
     await page.waitForSelector(`[data-tech="${found.from}"] [data-visit="${found.visit}"]`);
     await page.click('[data-testid=redo]');

@@ -11,5 +11,10 @@ pickBackend().then(async (backend) => {
   const app = new AppState(backend);
   await app.init();
   if (backend.kind === 'mock') (globalThis as unknown as { __rota: unknown }).__rota = { backend, app };
+  // A backend error (TauriBackend rejects with {code, params, message}) becomes a visible toast.
+  window.addEventListener('unhandledrejection', (e) => {
+    const r = e.reason as { code?: string; message?: string } | undefined;
+    app.toast('error', 'error.backend', { code: r?.code ?? 'internal', message: r?.message ?? String(e.reason) });
+  });
   mount(App, { target: document.getElementById('app')!, props: { app } });
 });

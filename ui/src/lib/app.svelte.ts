@@ -4,7 +4,7 @@ import type { Backend, MoveRequest, Plan, Problem, Route, Stop, Technician, Undo
 import { horizonDays } from './time';
 
 export type Tab = 'dispatch' | 'unassigned' | 'kpis' | 'providers' | 'history';
-export interface Toast { id: number; kind: 'ok' | 'error'; key: string; params?: Record<string, unknown>; violations?: Violation[] }
+export interface Toast { id: number; kind: 'ok' | 'error'; key: string; params?: Record<string, string | number>; violations?: Violation[] }
 
 export class AppState {
   problem = $state.raw<Problem>(null as unknown as Problem);
@@ -49,10 +49,14 @@ export class AppState {
     this.versionsChanged++;
   }
 
-  toast(kind: Toast['kind'], key: string, params?: Record<string, unknown>, violations?: Violation[]) {
+  toast(kind: Toast['kind'], key: string, params?: Record<string, string | number>, violations?: Violation[]) {
     const id = ++this.toastSeq;
     this.toasts = [...this.toasts.slice(-3), { id, kind, key, params, violations }];
-    setTimeout(() => (this.toasts = this.toasts.filter((t) => t.id !== id)), kind === 'error' ? 8000 : 4000);
+    setTimeout(() => (this.toasts = this.toasts.filter((t) => t.id !== id)), kind === 'error' ? 6000 : 3500);
+  }
+
+  dismiss(id: number) {
+    this.toasts = this.toasts.filter((t) => t.id !== id);
   }
 
   select(visit: string | null) {

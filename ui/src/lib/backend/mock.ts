@@ -480,8 +480,8 @@ export class MockBackend implements Backend {
     const run = this.runs.get(runId);
     if (!run) throw new Error(`unknown optimization run ${runId}`);
     this.runs.delete(runId);
-    const scope = run.scope.kind === 'day' ? run.scope.day : run.scope.kind === 'region' ? run.scope.region : 'horizon';
-    return this.commit(run.plan, 'solver', { code: 'optimize', params: { scope } });
+    const target = run.scope.kind === 'day' ? run.scope.day : run.scope.kind === 'region' ? run.scope.region : '';
+    return this.commit(run.plan, 'solver', { code: 'optimize', params: { scope: run.scope.kind, target } });
   }
 
   async discardOptimization(runId: string) { this.runs.delete(runId); }
