@@ -208,6 +208,18 @@ async function runLanguage(lang) {
     await page.waitForSelector(`[data-tech="${found.to}"] [data-visit="${found.visit}"]`);
   });
 
+  await step('horizon view: one column per day, blocks of every day', async () => {
+    const dayBlocks = await page.locator('[data-testid=block]').count();
+    await page.click('[data-testid=span-horizon]');
+    await page.waitForSelector('.dayhead');
+    assert(await page.locator('.dayhead').count() === 5, 'five day columns');
+    const all = await page.locator('[data-testid=block]').count();
+    assert(all > dayBlocks, `more blocks over the horizon (${all} > ${dayBlocks})`);
+    await shot(page, `${tag}-board-horizon`);
+    await page.click('[data-testid=span-day]');
+    await page.waitForSelector('.dayhead', { state: 'detached' });
+  });
+
   await step('lock the selected visit: the lock shows on its block', async () => {
     await page.locator('[data-testid=lock]').click();
     await page.waitForSelector('[data-testid=block] svg.lock');

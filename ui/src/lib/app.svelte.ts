@@ -12,6 +12,8 @@ export class AppState {
   regions = $state.raw<GeoJSON.FeatureCollection>(null as unknown as GeoJSON.FeatureCollection);
   day = $state('');
   groupBy = $state<'region' | 'provider'>('region');
+  /** The board shows one day or the whole horizon. */
+  span = $state<'day' | 'horizon'>('day');
   tab = $state<Tab>('dispatch');
   selectedVisit = $state<string | null>(null);
   selectedTech = $state<string | null>(null);
