@@ -134,6 +134,27 @@ async function runLanguage(lang) {
     assert((await page.locator('.leaflet-tile').count()) === 0, 'no tiles');
   });
 
+  await step('click a visit on the map: the board scrolls to its lane and selects it', async () => {
+    const target = await page.evaluate(() => {
+      const { app, map } = globalThis.__rota;
+      const routes = [...app.routesOfDay.values()];
+      const r = routes[routes.length - 1]; // a lane far down the board
+      const v = app.visit(r.stops[0].visit);
+      const p = map.latLngToContainerPoint([v.location.lat, v.location.lon]);
+      const box = document.querySelector('[data-testid=map]').getBoundingClientRect();
+      return { visit: v.id, tech: r.technician, x: box.left + p.x, y: box.top + p.y };
+    });
+    await page.mouse.click(target.x, target.y);
+    await page.waitForSelector(`[data-testid=details] >> text=${target.visit}`);
+    const sel = await page.locator('[data-testid=block].sel').getAttribute('data-visit');
+    assert(sel === target.visit, `selected on the board: ${sel}`);
+    const lane = await page.locator(`[data-testid=lane][data-tech="${target.tech}"]`).boundingBox();
+    const board = await page.locator('[data-testid=board]').boundingBox();
+    assert(lane && lane.y >= board.y && lane.y + lane.height <= board.y + board.height, 'lane scrolled into view');
+    await page.evaluate(() => { document.querySelector('[data-testid=board]').scrollTop = 0; });
+    await page.waitForTimeout(100);
+  });
+
   await step('select a visit on the board highlights it on the map and in the details', async () => {
     const first = page.locator('[data-testid=block]').first();
     const id = await first.getAttribute('data-visit');
