@@ -229,6 +229,17 @@ async function runLanguage(lang) {
     await page.waitForSelector(`[data-tech="${found.to}"] [data-visit="${found.visit}"]`);
   });
 
+  await step('drag an unassigned visit from the queue strip onto a lane: feasibility shown', async () => {
+    const chip = page.locator('[data-testid=queue-chip]').first();
+    const cb = await chip.boundingBox();
+    const lane = await page.locator('[data-testid=lane]').nth(2).boundingBox();
+    const board = await page.locator('[data-testid=board]').boundingBox();
+    await drag(page, { x: cb.x + 4, y: cb.y + cb.height / 2 }, { x: board.x + 190 + (10 * 60 - 360) * 1.15, y: lane.y + lane.height / 2 }, async () => {
+      await page.waitForSelector('[data-testid=feasible], [data-testid=infeasible]');
+      await page.keyboard.press('Escape');
+    });
+  });
+
   await step('horizon view: one column per day, blocks of every day', async () => {
     const dayBlocks = await page.locator('[data-testid=block]').count();
     await page.click('[data-testid=span-horizon]');

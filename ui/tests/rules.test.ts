@@ -184,3 +184,21 @@ describe('MockBackend', () => {
     expect(new Set(big.problem.visits.map((v) => v.id)).size).toBe(2100);
   });
 });
+
+describe('MockBackend: from the queue', () => {
+  it('an unassigned visit moved onto a feasible slot leaves the queue', async () => {
+    const b = new MockBackend(data());
+    let done = false;
+    for (const u of plan.unassigned) {
+      const o = (await b.findSlot(u.visit, 1))[0];
+      if (!o) continue;
+      const res = await b.moveVisit({ visit: u.visit, technician: o.technician, day: o.day, start: o.start });
+      expect(res.feasibility.ok).toBe(true);
+      expect(res.plan!.unassigned.some((x) => x.visit === u.visit)).toBe(false);
+      expect(res.plan!.kpis.assigned).toBe(plan.kpis.assigned + 1);
+      done = true;
+      break;
+    }
+    expect(done).toBe(true);
+  });
+});
