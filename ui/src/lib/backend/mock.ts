@@ -384,15 +384,12 @@ export class MockBackend implements Backend {
         if (b <= called) loc = this.visit.get(s.visit)!.location;
         else if (a < called) { free = b; loc = this.visit.get(s.visit)!.location; }
       }
-      if (stops.some((s) => s.locked && minOfDay(s.end) > free)) {
-        // Locked work later in the day stays; the emergency must fit before it.
-      }
       const leg = travel(loc, v.location);
       const arrival = free + leg.travel_s / 60;
       const end = arrival + v.duration_min;
       if (end > s1) continue;
-      const displaces = stops.filter((s) => minOfDay(s.start) < end + 0 && minOfDay(s.end) > arrival && minOfDay(s.start) >= free - 0.01).map((s) => s.visit);
-      if (stops.some((s) => s.locked && displaces.includes(s.visit))) continue;
+      const displaces = stops.filter((s) => minOfDay(s.start) < end && minOfDay(s.end) > arrival && minOfDay(s.start) >= free - 0.01).map((s) => s.visit);
+      if (stops.some((s) => s.locked && displaces.includes(s.visit))) continue; // locked work stays
       out.push({ technician: t.id, day, arrival: at(day, Math.ceil(arrival)), start: at(day, Math.ceil(arrival / 5) * 5), travel_s: leg.travel_s, displaces });
     }
     out.sort((a, b) => (a.arrival === b.arrival ? a.displaces.length - b.displaces.length : a.arrival < b.arrival ? -1 : 1));
