@@ -4,9 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the build needs. (The LP solver, HiGHS, will add cmake and libclang-dev;
-# the desktop app adds WebKitGTK.)
-packages=(build-essential pkg-config)
+# Debian packages the build needs: a C/C++ toolchain, and cmake + libclang for HiGHS (the LP
+# solver, compiled from source by highs-sys). The desktop app will add WebKitGTK.
+packages=(build-essential pkg-config cmake libclang-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,10 +5,13 @@
 //! cancellation, check a plan. Front ends stay thin: they parse arguments or IPC payloads,
 //! call one function here, and present the result.
 
+pub mod batch;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
+use rota_solver::assign::{self, PipelineReport};
 use rota_solver::check::{self, CheckReport};
 use rota_solver::diagnostics::Diagnostics;
 use rota_solver::format::{Plan, Problem, ProblemRef, TravelSpec, problem_fingerprint};
@@ -121,14 +124,44 @@ pub fn travel_model(path: &Path, problem: &Problem, instance: &Instance) -> Resu
     }
 }
 
-/// Solves a loaded problem.
+/// How a plan is made.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Pipeline {
+    /// Assignment by MIP (HiGHS), then routing and improvement from it (the default).
+    #[default]
+    Lp,
+    /// Routing alone: greedy insertion and ruin-and-recreate over every candidate.
+    Routing,
+}
+
+/// Solves a loaded problem with the default pipeline.
 pub fn solve(
     loaded: &LoadedProblem,
     opts: &SolveOptions,
     progress: &mut dyn FnMut(&Progress),
     cancel: &AtomicBool,
 ) -> Plan {
-    planner::solve(&loaded.instance, loaded.travel.as_ref(), loaded.reference(), opts, progress, cancel)
+    solve_with(loaded, Pipeline::default(), opts, progress, cancel).0
+}
+
+/// Solves a loaded problem with a chosen pipeline; the LP pipeline also reports what its
+/// assignment stage did.
+pub fn solve_with(
+    loaded: &LoadedProblem,
+    pipeline: Pipeline,
+    opts: &SolveOptions,
+    progress: &mut dyn FnMut(&Progress),
+    cancel: &AtomicBool,
+) -> (Plan, Option<PipelineReport>) {
+    let (inst, travel) = (&loaded.instance, loaded.travel.as_ref());
+    match pipeline {
+        Pipeline::Lp => {
+            let (plan, report) =
+                assign::solve_with_assignment(inst, travel, loaded.reference(), opts, progress, cancel);
+            (plan, Some(report))
+        }
+        Pipeline::Routing => (planner::solve(inst, travel, loaded.reference(), opts, progress, cancel), None),
+    }
 }
 
 /// Checks a plan against a loaded problem. A plan made for another problem is reported as

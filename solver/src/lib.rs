@@ -6,6 +6,7 @@
 //! Invariants: no file or network I/O, no async, no SQLite, no UI; all randomness from one
 //! seeded generator, so the same input and seed give the same plan.
 
+pub mod assign;
 pub mod check;
 pub mod diagnostics;
 pub mod format;
@@ -16,5 +17,6 @@ pub mod validate;
 
 pub mod planner;
 pub mod rng;
+pub mod routing;
 #[cfg(test)]
 pub(crate) mod testkit;

@@ -100,10 +100,23 @@ pub fn solve(
     progress: &mut dyn FnMut(&Progress),
     cancel: &AtomicBool,
 ) -> Plan {
-    let started = Instant::now();
     let planner = Planner::new(inst, travel);
+    solve_from(&planner, None, problem, opts, progress, cancel, Instant::now())
+}
+
+/// Routes and improves from an optional assignment `hint` (technician-day per visit).
+pub(crate) fn solve_from(
+    planner: &Planner,
+    hint: Option<&[Option<(TechIdx, Day)>]>,
+    problem: ProblemRef,
+    opts: &SolveOptions,
+    progress: &mut dyn FnMut(&Progress),
+    cancel: &AtomicBool,
+    started: Instant,
+) -> Plan {
+    let inst = planner.inst;
     let mut rng = Rng::new(opts.seed);
-    let mut best = planner.construct(&planner.initial_order(&mut rng, false));
+    let mut best = planner.construct(&planner.initial_order(&mut rng, false), hint);
     let mut best_cost = planner.objective(&best);
     let visits = inst.visits.iter().filter(|v| v.needs_plan()).count();
     let report = |iteration: u32, sol: &Solution, cost: f64, progress: &mut dyn FnMut(&Progress)| {
@@ -148,7 +161,7 @@ pub fn solve(
         }
     }
     report(iterations, &best, best_cost, progress);
-    build::plan(&planner, &best, problem, opts, iterations)
+    build::plan(planner, &best, problem, opts, iterations)
 }
 
 impl<'a> Planner<'a> {
@@ -211,9 +224,18 @@ impl<'a> Planner<'a> {
         keyed.into_iter().map(|k| k.4).collect()
     }
 
-    fn construct(&self, order: &[VisitIdx]) -> Solution {
+    /// Greedy construction; with a `hint` (an assignment decided elsewhere, e.g. by the LP),
+    /// each visit goes first to its hinted technician-day and only falls back to every
+    /// candidate when the hinted route has no feasible position.
+    fn construct(&self, order: &[VisitIdx], hint: Option<&[Option<(TechIdx, Day)>]>) -> Solution {
         let mut sol = self.empty();
         for &v in order {
+            let hinted = hint.and_then(|h| h.get(v).copied().flatten()).filter(|td| self.candidates[v].contains(td));
+            if let Some(td) = hinted
+                && self.insert_best_among(&mut sol, v, &[td])
+            {
+                continue;
+            }
             self.insert_best(&mut sol, v);
         }
         sol
@@ -368,11 +390,16 @@ impl<'a> Planner<'a> {
 
     /// Inserts `v` where the objective grows least; returns whether it was placed.
     fn insert_best(&self, sol: &mut Solution, v: VisitIdx) -> bool {
+        self.insert_best_among(sol, v, &self.candidates[v])
+    }
+
+    /// Inserts `v` where the objective grows least among the given technician-days.
+    fn insert_best_among(&self, sol: &mut Solution, v: VisitIdx, among: &[(TechIdx, Day)]) -> bool {
         let inst = self.inst;
         let visit = &inst.visits[v];
         let mut best: Option<(f64, usize, usize, f64)> = None;
         let mut seq = Vec::new();
-        for &(t, day) in &self.candidates[v] {
+        for &(t, day) in among {
             let r = sol.route_index(t, day);
             let tech = &inst.technicians[t];
             let route = &sol.routes[r];
