@@ -37,6 +37,8 @@ enum Command {
     Generate(cmd::generate::Args),
     /// Print the JSON Schema of a file format.
     Schema(cmd::schema::Args),
+    /// Solve routing benchmark instances and compare with best-known solutions.
+    Bench(cmd::bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +50,7 @@ fn main() -> ExitCode {
         Command::Summary(args) => cmd::check::summary(args),
         Command::Generate(args) => cmd::generate::run(args),
         Command::Schema(args) => cmd::schema::run(args),
+        Command::Bench(args) => cmd::bench::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

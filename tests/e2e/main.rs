@@ -3,4 +3,5 @@
 mod broken;
 mod cli;
 mod formats;
+mod routing;
 mod sample;

@@ -7,34 +7,110 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rota_service::load_problem_file;
 use rota_service::rota_solver::planner::{Progress, SolveOptions};
 
+use rota_service::rota_solver::routing::Objective;
+use rota_service::rota_solver::routing::check::check;
+use rota_service::rota_solver::routing::formats::{self, InstanceFormat};
+
+use crate::cmd::routing;
 use crate::failure::{Outcome, bad_input};
 use crate::summary;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// A `rota-problem/1` JSON file.
+    /// A `rota-problem/1` JSON file, or a routing instance: Solomon `.txt`, VRPLIB `.vrp` or VROOM
+    /// `.json` (detected from the content).
     problem: PathBuf,
-    /// Where to write the `rota-plan/1` JSON.
+    /// Where to write the `rota-plan/1` JSON (routing instances: the solution, see `--solution`).
     #[arg(short, long)]
     output: PathBuf,
+    /// Input format: rota, solomon, vrplib or vroom (default: detected from the content).
+    #[arg(long)]
+    format: Option<String>,
+    /// Routing instances: distance or vehicles-then-distance.
+    #[arg(long, default_value = "distance")]
+    objective: Objective,
+    /// Routing instances: solution format, vrplib or vroom (default: vroom for VROOM input,
+    /// vrplib otherwise).
+    #[arg(long)]
+    solution: Option<String>,
     /// Stop improving after this many seconds.
     #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
     time_limit: f64,
     /// Random seed: the same problem and seed give the same plan (when the iteration limit ends the run).
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Improvement rounds at most.
-    #[arg(long, default_value_t = 20_000)]
-    iterations: u32,
+    /// Improvement rounds at most (Rota problems: 20000 by default; routing instances: no limit).
+    #[arg(long)]
+    iterations: Option<u32>,
     /// Print only the output path (no summary, no progress).
     #[arg(short, long)]
     quiet: bool,
 }
 
-pub fn run(Args { problem, output, time_limit, seed, iterations, quiet }: Args) -> Outcome {
-    if !(time_limit.is_finite() && time_limit >= 0.0) {
-        return Err(bad_input(format!("--time-limit must be a number of seconds ≥ 0, got {time_limit}")));
+pub fn run(args: Args) -> Outcome {
+    if !(args.time_limit.is_finite() && args.time_limit >= 0.0) {
+        return Err(bad_input(format!("--time-limit must be a number of seconds ≥ 0, got {}", args.time_limit)));
     }
+    let routing_format = match args.format.as_deref() {
+        None => {
+            let text = rota_store::files::read_text(&args.problem)?;
+            if is_rota_problem(&text) { None } else { formats::detect(&text) }
+        }
+        Some("rota") => None,
+        Some(f) => Some(f.parse::<InstanceFormat>().map_err(bad_input)?),
+    };
+    match routing_format {
+        Some(format) => run_routing(args, format),
+        None => run_rota(args),
+    }
+}
+
+/// A Rota problem names its format in its first field.
+fn is_rota_problem(text: &str) -> bool {
+    let t = text.trim_start();
+    t.starts_with('{') && t.contains("\"rota-problem/")
+}
+
+fn run_routing(args: Args, format: InstanceFormat) -> Outcome {
+    let started = Instant::now();
+    let (problem, format) = routing::load(&args.problem, Some(format))?;
+    let sol = routing::solve(&problem, args.time_limit, args.seed, args.iterations.map(u64::from), args.objective);
+    let report = check(&problem, &sol);
+    let solution = args.solution.as_deref().unwrap_or(if format == InstanceFormat::Vroom { "vroom" } else { "vrplib" });
+    let text = match solution {
+        "vrplib" => formats::write_vrplib_solution(&problem, &sol),
+        "vroom" => formats::vroom::write_solution(&problem, &sol),
+        other => return Err(bad_input(format!("--solution must be vrplib or vroom, got {other:?}"))),
+    };
+    rota_store::files::write_atomic(&args.output, text.as_bytes())?;
+    if args.quiet {
+        println!("{}", args.output.display());
+    } else {
+        println!(
+            "{}: {} jobs, {} vehicles used, distance {:.2}, {} unassigned, {}",
+            problem.name,
+            problem.jobs.len(),
+            report.vehicles,
+            report.distance,
+            report.unassigned,
+            if report.feasible() { "feasible (checked)" } else { "INFEASIBLE" }
+        );
+        for v in &report.violations {
+            println!("  violation: {v}");
+        }
+        println!(
+            "Solved in {:.1} s ({} iterations, seed {}); solution written to {}",
+            started.elapsed().as_secs_f64(),
+            sol.iterations,
+            args.seed,
+            args.output.display()
+        );
+    }
+    Ok(if report.feasible() { 0 } else { 1 })
+}
+
+fn run_rota(Args { problem, output, time_limit, seed, iterations, quiet, .. }: Args) -> Outcome {
+    let iterations = iterations.unwrap_or(20_000);
     let started = Instant::now();
     let loaded = load_problem_file(&problem)?;
     let opts = SolveOptions {

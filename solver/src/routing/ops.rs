@@ -1,0 +1,182 @@
+//! Local-search operators, VROOM-style: each move has the same small shape — `gain` (distance
+//! saved, O(1) from the route caches), `is_valid` (O(1) time-window, capacity and size checks
+//! from the cached earliest/latest service starts and load prefixes) and `apply`.
+//!
+//! Moves are tried in a granular neighbourhood (the `K` nearest jobs of each job) and applied
+//! first-improvement until none improves. `apply` recomputes both routes exactly and undoes the
+//! move if the exact result is not a feasible improvement, so a cache shortcut can never leave an
+//! infeasible route behind.
+
+use std::time::Instant;
+
+use super::engine::{Ctx, Route, State};
+use super::model::earliest_in;
+
+/// Neighbours tried per job.
+const K: usize = 15;
+const EPS: f64 = 1e-7;
+const NONE: usize = usize::MAX;
+
+/// One local-search move.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Move {
+    /// Move the job at node `i` of route `a` between nodes `p` and `p + 1` of route `b`.
+    Relocate { a: usize, i: usize, b: usize, p: usize },
+    /// 2-opt*: exchange the tails after node `i` of route `a` and node `j` of route `b`.
+    TwoOptStar { a: usize, i: usize, b: usize, j: usize },
+}
+
+/// Whether, leaving node `i` of `from` as scheduled, node `k` of `to` (and the rest of `to`
+/// after it) can still be served.
+#[inline]
+fn joins(ctx: &Ctx, from: &Route, i: usize, to: &Route, k: usize) -> bool {
+    let m = &ctx.p.matrix;
+    let arr = from.start[i] + from.serv[i] + m.duration(from.loc[i], to.loc[k]);
+    match earliest_in(&ctx.stop_win[to.stops[k]], arr) {
+        Some(t) => t <= to.latest[k] - EPS,
+        None => false,
+    }
+}
+
+impl Move {
+    pub fn gain(&self, ctx: &Ctx, s: &State) -> f64 {
+        let m = &ctx.p.matrix;
+        match *self {
+            Move::Relocate { a, i, b, p } => {
+                let (ra, rb) = (&s.routes[a], &s.routes[b]);
+                let u = ra.loc[i];
+                let bypass = if ra.len() == 1 { 0.0 } else { m.distance(ra.loc[i - 1], ra.loc[i + 1]) };
+                let removed = m.distance(ra.loc[i - 1], u) + m.distance(u, ra.loc[i + 1]) - bypass;
+                let added =
+                    m.distance(rb.loc[p], u) + m.distance(u, rb.loc[p + 1]) - m.distance(rb.loc[p], rb.loc[p + 1]);
+                removed - added
+            }
+            Move::TwoOptStar { a, i, b, j } => {
+                let (ra, rb) = (&s.routes[a], &s.routes[b]);
+                m.distance(ra.loc[i], ra.loc[i + 1]) + m.distance(rb.loc[j], rb.loc[j + 1])
+                    - m.distance(ra.loc[i], rb.loc[j + 1])
+                    - m.distance(rb.loc[j], ra.loc[i + 1])
+            }
+        }
+    }
+
+    pub fn is_valid(&self, ctx: &Ctx, s: &State) -> bool {
+        match *self {
+            Move::Relocate { a, i, b, p } => {
+                let (ra, rb) = (&s.routes[a], &s.routes[b]);
+                let u = ra.stops[i];
+                a != b
+                    && rb.len() > 0
+                    && ctx.can_take(rb, u)
+                    && joins(ctx, ra, i - 1, ra, i + 1)
+                    && ctx.insert_delta(rb, u, p).is_some()
+            }
+            Move::TwoOptStar { a, i, b, j } => {
+                let (ra, rb) = (&s.routes[a], &s.routes[b]);
+                let (va, vb) = (&ctx.p.vehicles[ra.vehicle], &ctx.p.vehicles[rb.vehicle]);
+                if a == b || ctx.vclass[ra.vehicle] != ctx.vclass[rb.vehicle] {
+                    return false;
+                }
+                let (la, lb) = (ra.len(), rb.len());
+                if i + (lb - j) > va.max_jobs || j + (la - i) > vb.max_jobs {
+                    return false;
+                }
+                let d = ctx.p.dimensions;
+                for k in 0..d {
+                    let (pa, pb) = (ra.prefix[i * d + k], rb.prefix[j * d + k]);
+                    if pa + rb.load[k] - pb > va.capacity[k] || pb + ra.load[k] - pa > vb.capacity[k] {
+                        return false;
+                    }
+                }
+                joins(ctx, ra, i, rb, j + 1) && joins(ctx, rb, j, ra, i + 1)
+            }
+        }
+    }
+
+    /// Apply the move if it is exactly a feasible improvement; returns whether it was applied.
+    pub fn apply(&self, ctx: &Ctx, s: &mut State) -> bool {
+        let (a, b) = match *self {
+            Move::Relocate { a, b, .. } | Move::TwoOptStar { a, b, .. } => (a, b),
+        };
+        let (old_a, old_b) = (s.routes[a].clone(), s.routes[b].clone());
+        match *self {
+            Move::Relocate { i, p, .. } => {
+                let u = s.routes[a].stops.remove(i);
+                s.routes[b].stops.insert(p + 1, u);
+            }
+            Move::TwoOptStar { i, j, .. } => {
+                let tail_a = s.routes[a].stops.split_off(i + 1);
+                let tail_b = s.routes[b].stops.split_off(j + 1);
+                s.routes[a].stops.extend_from_slice(&tail_b);
+                s.routes[b].stops.extend_from_slice(&tail_a);
+                // The end depots travel with the tails; the vehicles are of one class, so swap
+                // them back to keep each route's own end stop.
+                let (na, nb) = (s.routes[a].stops.len(), s.routes[b].stops.len());
+                let (ea, eb) = (s.routes[a].stops[na - 1], s.routes[b].stops[nb - 1]);
+                s.routes[a].stops[na - 1] = eb;
+                s.routes[b].stops[nb - 1] = ea;
+            }
+        }
+        let ok_a = ctx.update(&mut s.routes[a]);
+        let ok_b = ctx.update(&mut s.routes[b]);
+        let delta = s.routes[a].dist + s.routes[b].dist - old_a.dist - old_b.dist;
+        if !(ok_a && ok_b) || delta > -1e-9 {
+            s.routes[a] = old_a;
+            s.routes[b] = old_b;
+            return false;
+        }
+        s.cost += delta;
+        for r in [a, b] {
+            for &j in s.routes[r].jobs() {
+                s.route_of[j] = r;
+            }
+        }
+        s.used = s.routes.iter().filter(|r| r.len() > 0).count();
+        true
+    }
+}
+
+/// First-improvement local search over the granular neighbourhood until no move improves (or
+/// the deadline passes). Returns the number of moves applied.
+pub(crate) fn local_search(ctx: &Ctx, s: &mut State, deadline: Option<Instant>) -> usize {
+    let mut applied = 0;
+    let mut improved = true;
+    let pos = |s: &State, u: usize| s.routes[s.route_of[u]].stops.iter().position(|&x| x == u).unwrap_or(0);
+    while improved {
+        improved = false;
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            break;
+        }
+        for u in 0..ctx.nj {
+            let a = s.route_of[u];
+            if a == NONE {
+                continue;
+            }
+            for &v in ctx.neighbours[u].iter().take(K) {
+                let b = s.route_of[v];
+                let a = s.route_of[u];
+                if b == NONE || b == a {
+                    continue;
+                }
+                let (i, j) = (pos(s, u), pos(s, v));
+                let moves = [
+                    Move::Relocate { a, i, b, p: j },
+                    Move::Relocate { a, i, b, p: j - 1 },
+                    Move::TwoOptStar { a, i, b, j: j - 1 },
+                    Move::TwoOptStar { a, i: i - 1, b, j },
+                ];
+                for mv in moves {
+                    if mv.gain(ctx, s) > 1e-9 && mv.is_valid(ctx, s) && mv.apply(ctx, s) {
+                        applied += 1;
+                        improved = true;
+                        break;
+                    }
+                }
+                if s.route_of[u] != a {
+                    break;
+                }
+            }
+        }
+    }
+    applied
+}
