@@ -18,6 +18,5 @@ pub mod validate;
 pub mod planner;
 pub mod rng;
 pub mod routing;
-pub mod routing;
 #[cfg(test)]
 pub(crate) mod testkit;
