@@ -1,0 +1,208 @@
+// Real-window test of the desktop app: the built `rota-app` (debug) in a real WebKitGTK window
+// under Xvfb, driven through WebDriver (tauri-driver in front of WebKitGTK's WebKitWebDriver)
+// with plain fetch() calls to the W3C WebDriver HTTP API. On a fresh temporary database (the
+// app creates it with the sample service area on first start) it waits for the board, runs
+// Optimize over the horizon and accepts it, moves a visit through the UI's "find a slot" path,
+// then checks the database file with sqlite3: new plan versions exist, the current one is the
+// move, and the visit sits where the UI put it. Screenshots of the board, map, optimize review
+// and KPIs go to docs/screenshots/app-*.png.
+//
+// Usage (scripts/test.sh does this after `npm run build` and `cargo build --workspace`):
+//   xvfb-run -a -s '-screen 0 1600x1000x24' node tests/app/run.mjs [path/to/rota-app]
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, mkdirSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir, homedir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const app = resolve(process.argv[2] ?? join(root, 'target/debug/rota-app'));
+const shots = join(root, 'docs/screenshots');
+const port = Number(process.env.ROTA_WEBDRIVER_PORT ?? 4544);
+const base = `http://127.0.0.1:${port}`;
+const ELEMENT = 'element-6066-11e4-a52f-4a5b8f6f2f05';
+
+function fail(msg) { throw new Error(msg); }
+function assert(cond, msg) { if (!cond) fail(`assertion failed: ${msg}`); }
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function which(cmd, extra = []) {
+  for (const p of [...extra, ...(process.env.PATH ?? '').split(':').map((d) => join(d, cmd))]) if (existsSync(p)) return p;
+  return null;
+}
+
+if (!existsSync(app)) fail(`${app} does not exist: run \`npm run build\` in ui/ and \`cargo build --workspace\` first`);
+if (!process.env.DISPLAY) fail('no DISPLAY: run under xvfb-run (see the usage line at the top of this file)');
+const tauriDriver = which('tauri-driver', [join(process.env.CARGO_HOME ?? join(homedir(), '.cargo'), 'bin/tauri-driver')]);
+const nativeDriver = which('WebKitWebDriver');
+if (!tauriDriver) fail('tauri-driver not found: bash scripts/setup.sh installs it (cargo install tauri-driver --locked)');
+if (!nativeDriver) fail('WebKitWebDriver not found: bash scripts/setup.sh installs it (Debian webkit2gtk-driver)');
+
+const work = mkdtempSync(join(tmpdir(), 'rota-app-window-'));
+const db = join(work, 'rota.db');
+const env = {
+  ...process.env,
+  ROTA_DB: db,
+  ROTA_OPTIMIZE_SECONDS: process.env.ROTA_OPTIMIZE_SECONDS ?? '3',
+  // Software rendering: no GPU under Xvfb.
+  WEBKIT_DISABLE_COMPOSITING_MODE: '1',
+  LIBGL_ALWAYS_SOFTWARE: '1',
+};
+const driver = spawn(tauriDriver, ['--port', String(port), '--native-port', String(port + 1), '--native-driver', nativeDriver], {
+  env, stdio: ['ignore', 'inherit', 'inherit'],
+});
+let session = null;
+
+async function wd(method, path, body) {
+  const res = await fetch(`${base}${path}`, {
+    method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) fail(`WebDriver ${method} ${path}: ${res.status} ${JSON.stringify(json.value ?? json).slice(0, 500)}`);
+  return json.value;
+}
+const s = (path) => `/session/${session}${path}`;
+const exec = (script, args = []) => wd('POST', s('/execute/sync'), { script, args });
+const execAsync = (script, args = []) => wd('POST', s('/execute/async'), { script, args });
+async function find(css) {
+  const v = await wd('POST', s('/element'), { using: 'css selector', value: css });
+  const id = v?.[ELEMENT] ?? Object.values(v ?? {})[0];
+  if (!id) fail(`no element ${css}: ${JSON.stringify(v)}`);
+  return id;
+}
+const click = async (css) => wd('POST', s(`/element/${await find(css)}/click`), {});
+const count = (css) => exec('return document.querySelectorAll(arguments[0]).length', [css]);
+
+async function waitFor(what, fn, timeoutMs = 60000) {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn().catch(() => null);
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) fail(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await sleep(250);
+  }
+}
+const waitCss = (css, timeoutMs) => waitFor(css, async () => (await count(css)) > 0, timeoutMs);
+
+async function shot(name, css) {
+  const png = css ? await wd('GET', s(`/element/${await find(css)}/screenshot`)) : await wd('GET', s('/screenshot'));
+  mkdirSync(shots, { recursive: true });
+  writeFileSync(join(shots, `app-${name}.png`), Buffer.from(png, 'base64'));
+  console.log(`  screenshot docs/screenshots/app-${name}.png`);
+}
+
+function sql(query) {
+  const out = execFileSync('sqlite3', ['-json', '-readonly', db, query], { encoding: 'utf8' }).trim();
+  return out ? JSON.parse(out) : [];
+}
+
+let passed = 0;
+let failed = 0;
+async function step(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    passed++;
+    console.log(`ok   ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}: ${e.message}`);
+    throw e;
+  }
+}
+
+try {
+  await waitFor('tauri-driver', async () => (await fetch(`${base}/status`)).ok, 20000);
+  await step('the app starts in a real window on a new database with the sample', async () => {
+    session = (await wd('POST', '/session', {
+      capabilities: { alwaysMatch: { 'tauri:options': { application: app } } },
+    })).sessionId;
+    assert(session, 'a WebDriver session');
+    await wd('POST', s('/window/rect'), { width: 1440, height: 900 }).catch(() => {});
+    assert((await wd('GET', s('/title'))) === 'Rota', 'window title "Rota"');
+    // First start creates the database and plans the sample (a few seconds in a debug build).
+    await waitCss('[data-testid=lane]', 120000);
+    assert(await count('[data-testid=mock-badge]') === 0, 'the real backend answers, not the mock');
+    assert(await exec('return !!window.__TAURI__'), 'window.__TAURI__ (withGlobalTauri)');
+    assert(await count('[data-testid=block]') > 10, 'visits on the board');
+    assert(await count('.leaflet-regions-pane svg path') === 5, 'five regions on the map');
+    assert(await count('.leaflet-tile') === 0, 'no map tiles');
+    assert(existsSync(db), `database created at ${db}`);
+  });
+
+  const versions0 = () => sql('SELECT COUNT(*) AS n FROM plan_versions')[0].n;
+  let before;
+  await step('optimize the horizon, review the diff and accept: a new plan version', async () => {
+    before = versions0();
+    assert(before >= 1, 'the first plan is stored');
+    await shot('board');
+    // The whole X screen as well: the native window, not only the web view.
+    execFileSync('import', ['-window', 'root', join(shots, 'app-window.png')]);
+    await shot('map', '[data-testid=map]');
+    await click('[data-testid=open-optimize]');
+    await click('[data-testid=scope-horizon]');
+    await click('[data-testid=optimize-start]');
+    await waitCss('[data-testid=optimize-diff]', 120000);
+    assert(await count('[data-testid=optimize-dialog] [data-testid=kpi-table] tbody tr') >= 10, 'KPIs before/after');
+    await shot('optimize-diff');
+    await click('[data-testid=optimize-accept]');
+    await waitFor('the dialog to close', async () => (await count('[data-testid=optimize-dialog]')) === 0);
+    await waitFor('a new version in the database', async () => versions0() === before + 1);
+    const cur = sql('SELECT v.author, v.note FROM head h JOIN plan_versions v ON v.id = h.current_plan_id')[0];
+    assert(cur.author === 'solver', `current version by the solver, got ${cur.author}`);
+  });
+
+  let moved;
+  await step('move a visit through "find a slot": saved as the current version', async () => {
+    await waitCss('[data-testid=block]');
+    const visit = await exec(`const b = document.querySelector('[data-testid=block]'); b.scrollIntoView({block: 'center'}); return b.dataset.visit`);
+    await click(`[data-testid=block][data-visit="${visit}"]`);
+    await waitCss('[data-testid=details] [data-testid=find-slot]');
+    // The same options the UI lists, asked of the backend directly (the UI takes the first).
+    const opts = await execAsync(
+      `const done = arguments[arguments.length - 1];
+       window.__TAURI__.core.invoke('find_slot', { visit: arguments[0], limit: 5 }).then(done, (e) => done({ error: e }));`,
+      [visit]);
+    assert(Array.isArray(opts) && opts.length > 0, `find_slot options for ${visit}: ${JSON.stringify(opts)}`);
+    const n = versions0();
+    await click('[data-testid=details] [data-testid=find-slot]');
+    await waitCss('[data-testid=take-slot]');
+    await click('[data-testid=take-slot]');
+    await waitCss('[data-testid=toast-ok]', 30000);
+    await waitFor('the move in the database', async () => versions0() === n + 1);
+    moved = { visit, ...opts[0] };
+    await shot('board-moved');
+  });
+
+  await step('the database holds the versions and the move is in the current plan', async () => {
+    const total = versions0();
+    assert(total >= before + 2, `versions: ${before} at start, ${total} now`);
+    const head = sql('SELECT current_plan_id AS id FROM head')[0].id;
+    const newest = sql('SELECT MAX(id) AS id FROM plan_versions')[0].id;
+    assert(head === newest, `the newest version ${newest} is current (${head})`);
+    const row = sql(`SELECT technician_id, day, start FROM assignments WHERE plan_id = ${head} AND visit_id = '${moved.visit.replace(/'/g, "''")}'`)[0];
+    assert(row, `${moved.visit} is assigned in the current plan`);
+    assert(row.technician_id === moved.technician && row.day === moved.day, `${moved.visit} on ${moved.technician} ${moved.day}, got ${JSON.stringify(row)}`);
+    assert(row.start.startsWith(moved.start.slice(0, 16)), `start ${moved.start}, got ${row.start}`);
+    const note = sql(`SELECT note FROM plan_versions WHERE id = ${head}`)[0].note;
+    assert(note.includes('"move"'), `the version records the move action: ${note.slice(0, 200)}`);
+  });
+
+  await step('KPIs and plan history render from the database', async () => {
+    await click('[data-testid=tab-kpis]');
+    await waitCss('[data-testid=kpi-table]');
+    await sleep(300);
+    await shot('kpis');
+    await click('[data-testid=tab-history]');
+    await waitFor('versions listed', async () => (await count('[data-testid=version]')) >= 3);
+    await shot('history');
+  });
+} catch (e) {
+  if (failed === 0) { failed++; console.log(`FAIL ${e.message}`); }
+} finally {
+  if (session) await wd('DELETE', s('')).catch(() => {});
+  driver.kill('SIGTERM');
+  rmSync(work, { recursive: true, force: true });
+}
+console.log(`app window: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
