@@ -860,7 +860,10 @@ impl<'a> Checker<'a> {
                 if n > max {
                     let msg = format!(
                         "provider {} has {n} visits in region {}; its maximum share ({} % of {} plannable visits) allows {max}",
-                        provider.id, region.id, provider.max_share_pct, region.plannable_visits
+                        provider.id,
+                        region.id,
+                        provider.share_in(region).1,
+                        region.plannable_visits
                     );
                     self.push(Rule::ProviderShare, At::default(), msg);
                 }

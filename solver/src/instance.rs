@@ -40,6 +40,8 @@ pub struct Instance {
 pub struct RegionInfo {
     pub id: String,
     pub name: String,
+    /// This region's index in [`Instance::regions`].
+    pub idx: RegionIdx,
     /// Plannable visits located in this region (the denominator of provider shares).
     pub plannable_visits: u32,
 }
@@ -60,6 +62,9 @@ pub struct ProviderInfo {
     pub serves: Vec<bool>,
     pub min_share_pct: f64,
     pub max_share_pct: f64,
+    /// Per region index: the `(min %, max %)` share in force there (the general share unless
+    /// the problem lists per-region terms).
+    pub region_share: Vec<(f64, f64)>,
     pub rating: f64,
 }
 
@@ -68,14 +73,19 @@ impl ProviderInfo {
         self.certified_through.is_some_and(|last| day <= last)
     }
 
+    /// The `(min %, max %)` share agreed for a region.
+    pub fn share_in(&self, region: &RegionInfo) -> (f64, f64) {
+        self.region_share.get(region.idx).copied().unwrap_or((self.min_share_pct, self.max_share_pct))
+    }
+
     /// Most visits of a region this provider may take under its maximum share.
     pub fn max_visits_in(&self, region: &RegionInfo) -> u32 {
-        (self.max_share_pct / 100.0 * f64::from(region.plannable_visits) + 1e-9).floor() as u32
+        (self.share_in(region).1 / 100.0 * f64::from(region.plannable_visits) + 1e-9).floor() as u32
     }
 
     /// Fewest visits of a region its minimum share asks for.
     pub fn min_visits_in(&self, region: &RegionInfo) -> u32 {
-        (self.min_share_pct / 100.0 * f64::from(region.plannable_visits) - 1e-9).ceil().max(0.0) as u32
+        (self.share_in(region).0 / 100.0 * f64::from(region.plannable_visits) - 1e-9).ceil().max(0.0) as u32
     }
 }
 

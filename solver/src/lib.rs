@@ -16,6 +16,7 @@ pub mod travel;
 pub mod validate;
 
 pub mod planner;
+pub mod ratings;
 pub mod rng;
 pub mod routing;
 #[cfg(test)]

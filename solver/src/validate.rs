@@ -355,6 +355,31 @@ pub fn compile(p: &Problem) -> Result<Instance, Diagnostics> {
         if !(min_pct.is_finite() && max_pct.is_finite() && 0.0 <= min_pct && min_pct <= max_pct && max_pct <= 100.0) {
             diags.push(&rec, "share", format!("needs 0 ≤ min_pct ≤ max_pct ≤ 100, got min {min_pct}, max {max_pct}"));
         }
+        let mut region_share = vec![(min_pct, max_pct); p.regions.len()];
+        for (k, rs) in p.policy.provider_region_shares.iter().enumerate().filter(|(_, rs)| rs.provider == pr.id) {
+            let field = format!("provider_region_shares[{k}]");
+            match region_ix.get(rs.region.as_str()) {
+                Some(&r) if serves[r] => region_share[r] = (rs.min_pct, rs.max_pct),
+                Some(_) => diags.push(
+                    "policy",
+                    &field,
+                    format!("region {:?} is not among provider {:?}'s regions", rs.region, pr.id),
+                ),
+                None => diags.push("policy", &field, format!("unknown region {:?}", rs.region)),
+            }
+            if !(rs.min_pct.is_finite()
+                && rs.max_pct.is_finite()
+                && 0.0 <= rs.min_pct
+                && rs.min_pct <= rs.max_pct
+                && rs.max_pct <= 100.0)
+            {
+                diags.push(
+                    "policy",
+                    &field,
+                    format!("needs 0 ≤ min_pct ≤ max_pct ≤ 100, got min {}, max {}", rs.min_pct, rs.max_pct),
+                );
+            }
+        }
         let rating = pr.rating.unwrap_or(0.5);
         if !(rating.is_finite() && (0.0..=1.0).contains(&rating)) {
             diags.push(&rec, "rating", format!("must be in 0–1, got {rating}"));
@@ -367,8 +392,15 @@ pub fn compile(p: &Problem) -> Result<Instance, Diagnostics> {
             serves,
             min_share_pct: min_pct,
             max_share_pct: max_pct,
+            region_share,
             rating: rating.clamp(0.0, 1.0),
         });
+    }
+
+    for (k, rs) in p.policy.provider_region_shares.iter().enumerate() {
+        if !provider_ix.contains_key(rs.provider.as_str()) {
+            diags.push("policy", format!("provider_region_shares[{k}]"), format!("unknown provider {:?}", rs.provider));
+        }
     }
 
     // Technicians.
@@ -718,8 +750,12 @@ pub fn compile(p: &Problem) -> Result<Instance, Diagnostics> {
 
     check_travel_spec(p, &mut diags);
 
-    let mut regions: Vec<RegionInfo> =
-        p.regions.iter().map(|r| RegionInfo { id: r.id.clone(), name: r.name.clone(), plannable_visits: 0 }).collect();
+    let mut regions: Vec<RegionInfo> = p
+        .regions
+        .iter()
+        .enumerate()
+        .map(|(idx, r)| RegionInfo { id: r.id.clone(), name: r.name.clone(), idx, plannable_visits: 0 })
+        .collect();
     for v in &visits {
         if v.needs_plan()
             && let Some(r) = regions.get_mut(v.region)

@@ -38,6 +38,10 @@ pub struct Policy {
     pub disruption_move: f64,
     /// Cost of moving a visit whose appointment was already communicated.
     pub disruption_move_communicated: f64,
+    /// Per provider and region: the share of the region's visits granted there, replacing the
+    /// provider's general `share` (set by competitive allocation, see `docs/ratings.md`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub provider_region_shares: Vec<ProviderRegionShare>,
 }
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
@@ -56,6 +60,16 @@ impl ByPriority {
             Priority::Standard => self.standard,
         }
     }
+}
+
+/// A provider's share of one region's visits, replacing its general `share` there.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderRegionShare {
+    pub provider: String,
+    pub region: String,
+    pub min_pct: f64,
+    pub max_pct: f64,
 }
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
@@ -96,6 +110,7 @@ impl Default for Policy {
             workload_balance: 2.0,
             disruption_move: 30.0,
             disruption_move_communicated: 200.0,
+            provider_region_shares: Vec::new(),
         }
     }
 }
