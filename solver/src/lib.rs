@@ -8,6 +8,7 @@
 
 pub mod assign;
 pub mod check;
+pub mod coverage;
 pub mod diagnostics;
 pub mod format;
 pub mod instance;
