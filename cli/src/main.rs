@@ -33,10 +33,25 @@ enum Command {
     Check(cmd::check::Args),
     /// Print a readable summary of a plan.
     Summary(cmd::check::SummaryArgs),
+    /// Explain a visit of a plan (why this technician; why unassigned and what it would take),
+    /// or the shadow prices of capacity and rules (--duals).
+    Explain(cmd::explain::Args),
     /// Write a realistic synthetic problem of any size (same shape as the sample).
     Generate(cmd::generate::Args),
     /// Print the JSON Schema of a file format.
     Schema(cmd::schema::Args),
+    /// Create a database (optionally with the bundled sample service area).
+    Init(cmd::init::Args),
+    /// Import master data into a database: a problem, roads, regions or a CSV file.
+    Import(cmd::import::Args),
+    /// Export a plan version (JSON, CSV, GeoJSON, iCalendar) or the master data.
+    Export(cmd::export::Args),
+    /// List the plan versions of a database.
+    Plans(cmd::plans::Args),
+    /// Summarise one plan version of a database.
+    Show(cmd::show::Args),
+    /// The nightly batch: re-optimize the horizon and commit one new plan version (exit 3 on conflict).
+    Batch(cmd::batch::Args),
     /// Solve routing benchmark instances and compare with best-known solutions.
     Bench(cmd::bench::Args),
 }
@@ -48,8 +63,15 @@ fn main() -> ExitCode {
         Command::Solve(args) => cmd::solve::run(args),
         Command::Check(args) => cmd::check::run(args),
         Command::Summary(args) => cmd::check::summary(args),
+        Command::Explain(args) => cmd::explain::run(args),
         Command::Generate(args) => cmd::generate::run(args),
         Command::Schema(args) => cmd::schema::run(args),
+        Command::Init(args) => cmd::init::run(args),
+        Command::Import(args) => cmd::import::run(args),
+        Command::Export(args) => cmd::export::run(args),
+        Command::Plans(args) => cmd::plans::run(args),
+        Command::Show(args) => cmd::show::run(args),
+        Command::Batch(args) => cmd::batch::run(args),
         Command::Bench(args) => cmd::bench::run(args),
     };
     match result {

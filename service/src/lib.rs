@@ -132,6 +132,9 @@ pub enum Pipeline {
     Lp,
     /// Routing alone: greedy insertion and ruin-and-recreate over every candidate.
     Routing,
+    /// The LP pipeline with up to `rounds` rounds of assign → route → re-price with the routed
+    /// costs → re-solve before improvement (measured in docs/benchmarks.md).
+    LpReprice { rounds: u32 },
 }
 
 /// Solves a loaded problem with the default pipeline.
@@ -161,6 +164,23 @@ pub fn solve_with(
             (plan, Some(report))
         }
         Pipeline::Routing => (planner::solve(inst, travel, loaded.reference(), opts, progress, cancel), None),
+        Pipeline::LpReprice { rounds } => {
+            let assign_opts = assign::AssignOptions {
+                time_limit: opts.time_limit.mul_f64(0.4),
+                reprice_rounds: rounds,
+                ..assign::AssignOptions::default()
+            };
+            let (plan, report) = assign::solve_with_assignment_using(
+                inst,
+                travel,
+                loaded.reference(),
+                opts,
+                &assign_opts,
+                progress,
+                cancel,
+            );
+            (plan, Some(report))
+        }
     }
 }
 
@@ -168,6 +188,16 @@ pub fn solve_with(
 /// bad input.
 pub fn check(loaded: &LoadedProblem, plan: &Plan) -> CheckReport {
     check::check_plan(&loaded.instance, loaded.travel.as_ref(), plan)
+}
+
+/// Explains one visit of a plan: why its technician (the alternatives by objective term and
+/// the rule that removed each other technician), or why unassigned and what it would take.
+pub fn explain_visit(
+    loaded: &LoadedProblem,
+    plan: &Plan,
+    visit: &str,
+) -> Result<rota_solver::explain::Explanation, rota_solver::explain::ExplainError> {
+    rota_solver::explain::explain_visit(&loaded.instance, loaded.travel.as_ref(), plan, visit)
 }
 
 /// Whether a plan was made for exactly this problem (same fingerprint).

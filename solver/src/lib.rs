@@ -10,6 +10,7 @@ pub mod assign;
 pub mod check;
 pub mod coverage;
 pub mod diagnostics;
+pub mod explain;
 pub mod format;
 pub mod instance;
 pub mod time;

@@ -1,7 +1,9 @@
 //! End-to-end tests: the real `rota` binary on real files.
 
+mod batch;
 mod broken;
 mod cli;
+mod explain;
 mod formats;
 mod routing;
 mod sample;

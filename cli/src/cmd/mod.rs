@@ -1,9 +1,16 @@
 //! One module per command.
 
+pub mod batch;
 pub mod bench;
 pub mod check;
+pub mod explain;
+pub mod export;
 pub mod generate;
+pub mod import;
+pub mod init;
+pub mod plans;
 pub mod routing;
 pub mod schema;
+pub mod show;
 pub mod solve;
 pub mod validate;

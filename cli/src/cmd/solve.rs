@@ -4,8 +4,8 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use rota_service::load_problem_file;
 use rota_service::rota_solver::planner::{Progress, SolveOptions};
+use rota_service::{Pipeline, load_problem_file};
 
 use rota_service::rota_solver::routing::Objective;
 use rota_service::rota_solver::routing::check::check;
@@ -42,9 +42,27 @@ pub struct Args {
     /// Improvement rounds at most (Rota problems: 20000 by default; routing instances: no limit).
     #[arg(long)]
     iterations: Option<u32>,
+    /// How to plan: `lp` assigns by mixed-integer programming (HiGHS) and routes from there;
+    /// `routing` uses routing alone.
+    #[arg(long, value_enum, default_value_t = PipelineArg::Lp)]
+    pipeline: PipelineArg,
+    /// With `--pipeline lp`: rounds of route → re-price candidates with the routed costs →
+    /// re-solve the MIP before improvement (0: none; see docs/benchmarks.md).
+    #[arg(long, default_value_t = 0, value_name = "ROUNDS")]
+    reprice: u32,
+    /// Rota problems: write the improvement curve as CSV (`seconds,iteration,objective,assigned`,
+    /// one row each time the best objective changes, plus the first and the last report).
+    #[arg(long, value_name = "FILE")]
+    curve: Option<PathBuf>,
     /// Print only the output path (no summary, no progress).
     #[arg(short, long)]
     quiet: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum PipelineArg {
+    Lp,
+    Routing,
 }
 
 pub fn run(args: Args) -> Outcome {
@@ -109,7 +127,9 @@ fn run_routing(args: Args, format: InstanceFormat) -> Outcome {
     Ok(if report.feasible() { 0 } else { 1 })
 }
 
-fn run_rota(Args { problem, output, time_limit, seed, iterations, quiet, .. }: Args) -> Outcome {
+fn run_rota(
+    Args { problem, output, time_limit, seed, iterations, pipeline, reprice, curve, quiet, .. }: Args,
+) -> Outcome {
     let iterations = iterations.unwrap_or(20_000);
     let started = Instant::now();
     let loaded = load_problem_file(&problem)?;
@@ -120,7 +140,16 @@ fn run_rota(Args { problem, output, time_limit, seed, iterations, quiet, .. }: A
         author: "solver".into(),
     };
     let bar = progress_bar(quiet, &opts);
+    let mut points: Vec<(f64, u32, f64, usize)> = Vec::new();
+    let mut tail: Option<(f64, u32, f64, usize)> = None;
     let mut on_progress = |p: &Progress| {
+        let point = (p.elapsed.as_secs_f64(), p.iteration, p.objective, p.assigned);
+        if points.last().is_some_and(|l: &(f64, u32, f64, usize)| l.2 == p.objective && l.3 == p.assigned) {
+            tail = Some(point);
+        } else {
+            points.push(point);
+            tail = None;
+        }
         if let Some(bar) = &bar {
             bar.set_position(p.elapsed.as_millis().min(opts.time_limit.as_millis()) as u64);
             bar.set_message(format!(
@@ -129,15 +158,47 @@ fn run_rota(Args { problem, output, time_limit, seed, iterations, quiet, .. }: A
             ));
         }
     };
-    let plan = rota_service::solve(&loaded, &opts, &mut on_progress, &AtomicBool::new(false));
+    let pipeline = match pipeline {
+        PipelineArg::Lp if reprice > 0 => Pipeline::LpReprice { rounds: reprice },
+        PipelineArg::Lp => Pipeline::Lp,
+        PipelineArg::Routing => Pipeline::Routing,
+    };
+    let (plan, report) = rota_service::solve_with(&loaded, pipeline, &opts, &mut on_progress, &AtomicBool::new(false));
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     rota_service::write_plan(&output, &plan)?;
+    points.extend(tail);
+    if let Some(curve) = &curve {
+        let mut text = String::from("seconds,iteration,objective,assigned\n");
+        for (secs, iteration, objective, assigned) in &points {
+            text.push_str(&format!("{secs:.3},{iteration},{objective:.3},{assigned}\n"));
+        }
+        rota_store::files::write_atomic(curve, text.as_bytes())?;
+    }
     if quiet {
         println!("{}", output.display());
     } else {
         print!("{}", summary::render(&loaded, &plan));
+        if let Some(r) = &report {
+            match &r.fallback {
+                Some(why) => println!("Assignment MIP failed ({why}); the plan was made by routing alone."),
+                None => println!(
+                    "Assignment MIP: {} variables, {} constraints, {} in {:.1} s; {} visits assigned, {} placed elsewhere by routing",
+                    r.mip_variables,
+                    r.mip_constraints,
+                    if r.mip_optimal { "optimal" } else { "best found within the time limit" },
+                    r.mip_seconds,
+                    r.mip_assigned,
+                    r.moved_by_routing
+                ),
+            }
+            if let Some(first) = r.routed_first {
+                let rounds: Vec<String> =
+                    r.reprice.iter().map(|(changed, cost)| format!("{changed} visits moved → {cost:.1}")).collect();
+                println!("Re-pricing: first assignment routed to {first:.1}; rounds: {}", rounds.join("; "));
+            }
+        }
         println!(
             "Solved in {:.1} s ({} improvement rounds, seed {}); plan written to {}",
             started.elapsed().as_secs_f64(),

@@ -47,6 +47,10 @@ pub struct PipelineReport {
     pub moved_by_routing: usize,
     /// Set when HiGHS failed and the plan was made by routing alone.
     pub fallback: Option<String>,
+    /// Re-pricing: the routed objective of the first assignment, then per round the visits
+    /// whose technician-day changed and the routed objective (before improvement).
+    pub routed_first: Option<f64>,
+    pub reprice: Vec<(usize, f64)>,
 }
 
 /// The default pipeline: assign by MIP (a share of the time limit), then route from that
@@ -59,10 +63,23 @@ pub fn solve_with_assignment(
     progress: &mut dyn FnMut(&Progress),
     cancel: &AtomicBool,
 ) -> (Plan, PipelineReport) {
+    let assign_opts = AssignOptions { time_limit: opts.time_limit.mul_f64(0.4), ..AssignOptions::default() };
+    solve_with_assignment_using(inst, travel, problem, opts, &assign_opts, progress, cancel)
+}
+
+/// [`solve_with_assignment`] with explicit assignment options (re-pricing rounds, `k`, …).
+pub fn solve_with_assignment_using(
+    inst: &Instance,
+    travel: &dyn TravelModel,
+    problem: ProblemRef,
+    opts: &SolveOptions,
+    assign_opts: &AssignOptions,
+    progress: &mut dyn FnMut(&Progress),
+    cancel: &AtomicBool,
+) -> (Plan, PipelineReport) {
     let started = Instant::now();
     let planner = Planner::new(inst, travel);
-    let assign_opts = AssignOptions { time_limit: opts.time_limit.mul_f64(0.4), ..AssignOptions::default() };
-    let model = AssignModel::new(&planner, travel, assign_opts.k_best, assign_opts.capacity_slack);
+    let mut model = AssignModel::new(&planner, travel, assign_opts.k_best, assign_opts.capacity_slack);
     let warm: Vec<Option<(usize, u32)>> = inst
         .visits
         .iter()
@@ -70,7 +87,7 @@ pub fn solve_with_assignment(
         .collect();
     let mut report = PipelineReport::default();
     let mip_started = Instant::now();
-    let hint = match model.solve(&assign_opts, Some(&warm)) {
+    let hint = match model.solve(assign_opts, Some(&warm)) {
         Ok(a) => {
             report.mip_variables = a.variables;
             report.mip_constraints = a.constraints;
@@ -82,6 +99,45 @@ pub fn solve_with_assignment(
             report.fallback = Some(e.to_string());
             None
         }
+    };
+    // Re-pricing: route the assignment, price every candidate with those routes, re-solve;
+    // stop when the assignment no longer changes, the routed objective stops improving, or the
+    // MIP's share of the time is spent. The best routed assignment is kept.
+    let hint = match hint {
+        Some(first) if assign_opts.reprice_rounds > 0 => {
+            let (mut sol, first_cost) = planner.route_hint(&first);
+            report.routed_first = Some(first_cost);
+            let (mut best, mut best_cost) = (first.clone(), first_cost);
+            let mut current = first;
+            let mut last_cost = first_cost;
+            for _ in 0..assign_opts.reprice_rounds {
+                let left = assign_opts.time_limit.saturating_sub(mip_started.elapsed());
+                if left.is_zero() || cancel.load(std::sync::atomic::Ordering::Relaxed) {
+                    break;
+                }
+                model.reprice(&planner, &sol);
+                let Ok(a) = model.solve(&AssignOptions { time_limit: left, ..assign_opts.clone() }, Some(&current))
+                else {
+                    break;
+                };
+                let changed = a.choice.iter().zip(&current).filter(|(x, y)| x != y).count();
+                let (next_sol, cost) = planner.route_hint(&a.choice);
+                report.reprice.push((changed, cost));
+                if cost < best_cost - 1e-9 {
+                    best = a.choice.clone();
+                    best_cost = cost;
+                }
+                if changed == 0 || cost >= last_cost - 1e-9 {
+                    break;
+                }
+                last_cost = cost;
+                current = a.choice;
+                sol = next_sol;
+            }
+            report.mip_assigned = best.iter().flatten().count();
+            Some(best)
+        }
+        other => other,
     };
     report.mip_seconds = mip_started.elapsed().as_secs_f64();
     let mut plan = planner::solve_from(&planner, hint.as_deref(), problem, opts, progress, cancel, started);
@@ -102,6 +158,39 @@ pub fn solve_with_assignment(
         plan.settings.solver = PIPELINE_NAME.to_string();
     }
     (plan, report)
+}
+
+/// The LP relaxation's prices: what capacity is worth and what each rule costs.
+#[derive(Clone, Debug)]
+pub struct DualReport {
+    /// Objective of the LP relaxation with every rule.
+    pub lp_objective: f64,
+    /// One more hour of shift, by technician-day (zero values left out).
+    pub technician_days: Vec<(usize, u32, f64)>,
+    /// One more hour of a skill in a region on a day ([`AssignModel::skill_region_day_prices`]).
+    pub by_skill_region_day: Vec<SkillRegionDayPrice>,
+    /// What each rule adds to the LP objective ([`AssignModel::rule_costs`]).
+    pub rules: Vec<RuleCost>,
+}
+
+/// Builds the assignment model of a problem (default options) and prices it.
+pub fn dual_report(inst: &Instance, travel: &dyn TravelModel) -> Result<DualReport, AssignError> {
+    let planner = Planner::new_for_explain(inst, travel);
+    let opts = AssignOptions::default();
+    let model = AssignModel::new(&planner, travel, opts.k_best, opts.capacity_slack);
+    let prices = model.shadow_prices()?;
+    let (_, rules) = model.rule_costs()?;
+    Ok(DualReport {
+        lp_objective: prices.lp_objective,
+        technician_days: prices
+            .minute_value
+            .iter()
+            .filter(|(.., m)| *m > 1e-9)
+            .map(|&(t, d, m)| (t, d, m * 60.0 * prices.capacity_slack))
+            .collect(),
+        by_skill_region_day: model.skill_region_day_prices(&prices),
+        rules,
+    })
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use good_lp::{
     WithInitialSolution, WithTimeLimit, variable,
 };
 
+use crate::format::ObjectiveTerms;
 use crate::instance::{Day, Instance, TechIdx, VisitIdx};
 use crate::planner::Planner;
 use crate::travel::TravelModel;
@@ -22,11 +23,13 @@ pub struct AssignOptions {
     /// Share of a technician-day's working time the assignment may fill (the rest is kept
     /// for the travel the estimate misses).
     pub capacity_slack: f64,
+    /// Rounds of assign → route → re-price with the routed costs → re-solve (0: none).
+    pub reprice_rounds: u32,
 }
 
 impl Default for AssignOptions {
     fn default() -> Self {
-        Self { time_limit: Duration::from_secs(20), k_best: 40, capacity_slack: 0.9 }
+        Self { time_limit: Duration::from_secs(20), k_best: 40, capacity_slack: 0.9, reprice_rounds: 0 }
     }
 }
 
@@ -39,6 +42,8 @@ pub struct Candidate {
     pub cost: f64,
     /// Minutes of the technician-day it uses: service + estimated travel.
     pub minutes: f64,
+    /// `cost` by objective term (travel and lateness are the estimates).
+    pub terms: ObjectiveTerms,
 }
 
 /// The answer of the assignment model.
@@ -71,6 +76,8 @@ pub struct AssignModel<'a> {
 struct Built {
     problem: good_lp::solvers::highs::HighsProblem,
     x: Vec<Vec<Variable>>,
+    /// Every objective coefficient, to evaluate the objective of a solution.
+    objective: Vec<(Variable, f64)>,
     capacity_refs: Vec<Option<ConstraintReference>>,
     n_variables: usize,
     n_constraints: usize,
@@ -84,6 +91,71 @@ pub struct ShadowPrices {
     /// For each technician-day with candidates: how much the objective would fall with one
     /// more minute of working time (≥ 0; 0 when that day has time to spare).
     pub minute_value: Vec<(TechIdx, Day, f64)>,
+    /// Share of a shift the working-time rows let the assignment fill: one more hour of shift
+    /// is `capacity_slack × 60` more minutes in the row.
+    pub capacity_slack: f64,
+}
+
+/// The value of one more hour of a skill in a region on a day.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SkillRegionDayPrice {
+    pub skill: usize,
+    pub region: usize,
+    pub day: Day,
+    /// How much the LP relaxation's objective falls with one more hour of shift on the best
+    /// technician-day that has candidates of this skill in this region on this day.
+    pub hour_value: f64,
+    /// That technician.
+    pub tech: TechIdx,
+}
+
+/// A part of the model whose effect on the objective is measured by dropping it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rule {
+    /// A soft term of the policy (by its name in `ObjectiveTerms::named`), weight set to zero.
+    Term(&'static str),
+    /// The visits-per-day rows.
+    MaxVisitsPerDay,
+    /// The vehicle capacity rows.
+    VehicleCapacity,
+    /// The provider maximum-share rows.
+    ProviderMaxShare,
+}
+
+impl Rule {
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::Term(t) => t,
+            Rule::MaxVisitsPerDay => "max_visits_per_day",
+            Rule::VehicleCapacity => "vehicle_capacity",
+            Rule::ProviderMaxShare => "provider_max_share",
+        }
+    }
+
+    /// Every rule measured by [`AssignModel::rule_costs`].
+    pub const ALL: [Rule; 12] = [
+        Rule::Term("travel_time"),
+        Rule::Term("travel_distance"),
+        Rule::Term("sla_lateness"),
+        Rule::Term("secondary_region"),
+        Rule::Term("preferred_technician"),
+        Rule::Term("over_qualification"),
+        Rule::Term("provider_rating"),
+        Rule::Term("provider_min_share"),
+        Rule::Term("disruption"),
+        Rule::MaxVisitsPerDay,
+        Rule::VehicleCapacity,
+        Rule::ProviderMaxShare,
+    ];
+}
+
+/// What a rule adds to the LP relaxation's objective.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleCost {
+    pub rule: Rule,
+    /// LP objective with every rule minus the LP objective without this one (≥ 0 up to
+    /// solver tolerance: dropping a cost or a constraint never makes the optimum worse).
+    pub cost: f64,
 }
 
 /// Seconds of a technician-day available for service and travel (shift minus break).
@@ -98,7 +170,7 @@ pub fn available_secs(inst: &Instance, t: TechIdx, day: Day) -> i64 {
 
 impl<'a> AssignModel<'a> {
     /// Prices every static candidate of every visit and keeps the `k` cheapest.
-    pub fn new(planner: &Planner<'a>, travel: &dyn TravelModel, k_best: usize, capacity_slack: f64) -> Self {
+    pub(crate) fn new(planner: &Planner<'a>, travel: &dyn TravelModel, k_best: usize, capacity_slack: f64) -> Self {
         let inst = planner.inst;
         let w = &inst.policy;
         let nearest = mean_nearest_travel(inst, travel, 3);
@@ -115,16 +187,19 @@ impl<'a> AssignModel<'a> {
                     let (near_s, near_m) = nearest[v];
                     let est_s = 0.5 * near_s + 0.25 * (site_out.secs + site_back.secs) as f64;
                     let est_m = 0.5 * near_m + 0.25 * (site_out.meters + site_back.meters);
-                    let travel_cost = est_s / 3600.0 * tech.cost_per_hour * w.travel_time_weight
-                        + est_m / 1000.0 * tech.cost_per_km * w.travel_distance_weight;
                     let lateness = estimated_lateness_min(inst, v, t, day, site_out.secs);
                     let late_cost =
                         lateness * w.sla_late_per_minute.get(visit.priority) * w.sla_segment_factor.get(visit.segment);
+                    let mut terms = planner.assignment_terms(v, t, day);
+                    terms.travel_time += est_s / 3600.0 * tech.cost_per_hour * w.travel_time_weight;
+                    terms.travel_distance += est_m / 1000.0 * tech.cost_per_km * w.travel_distance_weight;
+                    terms.sla_lateness += late_cost;
                     Candidate {
                         tech: t,
                         day,
-                        cost: planner.assignment_terms(v, t, day).total() + travel_cost + late_cost,
+                        cost: terms.total(),
                         minutes: (visit.duration as f64 + est_s) / 60.0,
+                        terms,
                     }
                 })
                 .collect();
@@ -135,8 +210,34 @@ impl<'a> AssignModel<'a> {
         Self { inst, candidates, capacity_slack }
     }
 
-    /// Solves the MIP (`relax = false`) or its LP relaxation (`relax = true`, for duals).
-    fn build(&self, relax: bool) -> Built {
+    /// Re-prices every candidate with the routes of `sol`: the exact change of the route
+    /// terms from inserting the visit there (or removing it, where it is), and the travel
+    /// minutes it adds. Candidates whose route has no room keep their estimate.
+    pub(crate) fn reprice(&mut self, planner: &Planner, sol: &crate::planner::Solution) {
+        let inst = self.inst;
+        for (v, list) in self.candidates.iter_mut().enumerate() {
+            for c in list.iter_mut() {
+                if let Some((route, travel_s)) = planner.routed_price(sol, v, c.tech, c.day) {
+                    let mut terms = planner.assignment_terms(v, c.tech, c.day);
+                    terms += route;
+                    c.terms = terms;
+                    c.cost = terms.total();
+                    c.minutes = (inst.visits[v].duration + travel_s.max(0)) as f64 / 60.0;
+                }
+            }
+        }
+    }
+
+    /// Solves the MIP (`relax = false`) or its LP relaxation (`relax = true`, for duals),
+    /// optionally without one rule.
+    fn build(&self, relax: bool, without: Option<Rule>) -> Built {
+        let cost_of = |c: &Candidate| match without {
+            Some(Rule::Term(name)) => {
+                c.cost - c.terms.named().iter().find(|(n, _)| *n == name).map_or(0.0, |(_, value)| *value)
+            }
+            _ => c.cost,
+        };
+        let mut coefficients: Vec<(Variable, f64)> = Vec::new();
         let inst = self.inst;
         let mut vars = ProblemVariables::new();
         let mut x: Vec<Vec<Variable>> = Vec::with_capacity(self.candidates.len());
@@ -149,11 +250,13 @@ impl<'a> AssignModel<'a> {
                 for c in list {
                     let var =
                         if relax { vars.add(variable().min(0.0).max(1.0)) } else { vars.add(variable().binary()) };
-                    objective += c.cost * var;
+                    objective += cost_of(c) * var;
+                    coefficients.push((var, cost_of(c)));
                     row.push(var);
                 }
                 let un = if relax { vars.add(variable().min(0.0).max(1.0)) } else { vars.add(variable().binary()) };
                 objective += self.unassigned_cost(v) * un;
+                coefficients.push((un, self.unassigned_cost(v)));
                 u.push(Some(un));
             } else {
                 u.push(None);
@@ -166,7 +269,13 @@ impl<'a> AssignModel<'a> {
             for (r, region) in inst.regions.iter().enumerate() {
                 if provider.serves[r] && provider.min_visits_in(region) > 0 {
                     let s = vars.add(variable().min(0.0));
-                    objective += inst.policy.provider_min_share_shortfall * s;
+                    let weight = if without == Some(Rule::Term("provider_min_share")) {
+                        0.0
+                    } else {
+                        inst.policy.provider_min_share_shortfall
+                    };
+                    objective += weight * s;
+                    coefficients.push((s, weight));
                     short.push((p * n_regions + r, s));
                 }
             }
@@ -216,9 +325,15 @@ impl<'a> AssignModel<'a> {
             let tech = &inst.technicians[t];
             let minutes = self.capacity_slack_minutes(t, day);
             capacity_refs[td] = Some(problem.add_constraint(std::mem::take(&mut time_rows[td]).leq(minutes)));
-            problem.add_constraint(std::mem::take(&mut count_rows[td]).leq(f64::from(tech.max_visits_per_day)));
-            problem.add_constraint(std::mem::take(&mut parts_rows[td]).leq(tech.capacity));
-            n_constraints += 3;
+            n_constraints += 1;
+            if without != Some(Rule::MaxVisitsPerDay) {
+                problem.add_constraint(std::mem::take(&mut count_rows[td]).leq(f64::from(tech.max_visits_per_day)));
+                n_constraints += 1;
+            }
+            if without != Some(Rule::VehicleCapacity) {
+                problem.add_constraint(std::mem::take(&mut parts_rows[td]).leq(tech.capacity));
+                n_constraints += 1;
+            }
         }
         for (p, provider) in inst.providers.iter().enumerate() {
             for (r, region) in inst.regions.iter().enumerate() {
@@ -226,8 +341,10 @@ impl<'a> AssignModel<'a> {
                     continue;
                 }
                 let row = std::mem::take(&mut share_rows[p * n_regions + r]);
-                problem.add_constraint(row.clone().leq(f64::from(provider.max_visits_in(region))));
-                n_constraints += 1;
+                if without != Some(Rule::ProviderMaxShare) {
+                    problem.add_constraint(row.clone().leq(f64::from(provider.max_visits_in(region))));
+                    n_constraints += 1;
+                }
                 if let Some(&(_, s)) = short.iter().find(|(key, _)| *key == p * n_regions + r) {
                     problem.add_constraint((row + s).geq(f64::from(provider.min_visits_in(region))));
                     n_constraints += 1;
@@ -235,7 +352,7 @@ impl<'a> AssignModel<'a> {
             }
         }
         let n_variables = x.iter().map(Vec::len).sum::<usize>() + u.iter().flatten().count() + short.len();
-        Built { problem, x, capacity_refs, n_variables, n_constraints }
+        Built { problem, x, objective: coefficients, capacity_refs, n_variables, n_constraints }
     }
 
     fn unassigned_cost(&self, v: VisitIdx) -> f64 {
@@ -254,7 +371,7 @@ impl AssignModel<'_> {
         opts: &AssignOptions,
         warm: Option<&[Option<(TechIdx, Day)>]>,
     ) -> Result<Assignment, AssignError> {
-        let Built { problem, x, n_variables, n_constraints, .. } = self.build(false);
+        let Built { problem, x, n_variables, n_constraints, .. } = self.build(false, None);
         let mut problem = problem.with_time_limit(opts.time_limit.as_secs_f64().max(0.01));
         if let Some(warm) = warm {
             let start: Vec<(Variable, f64)> = self
@@ -291,17 +408,9 @@ impl AssignModel<'_> {
 
     /// Solves the LP relaxation and reads the duals of the working-time rows.
     pub fn shadow_prices(&self) -> Result<ShadowPrices, AssignError> {
-        let Built { problem, x, capacity_refs, .. } = self.build(true);
+        let Built { problem, objective, capacity_refs, .. } = self.build(true, None);
         let mut solution = problem.solve().map_err(|e| AssignError::Solver(e.to_string()))?;
-        let mut lp_objective = 0.0;
-        for (v, list) in self.candidates.iter().enumerate() {
-            if x[v].is_empty() {
-                continue;
-            }
-            let assigned: f64 = list.iter().zip(&x[v]).map(|(c, var)| c.cost * solution.value(*var)).sum();
-            let share: f64 = x[v].iter().map(|var| solution.value(*var)).sum();
-            lp_objective += assigned + (1.0 - share).max(0.0) * self.unassigned_cost(v);
-        }
+        let lp_objective: f64 = objective.iter().map(|&(var, c)| c * solution.value(var)).sum();
         let days = self.inst.days as usize;
         let duals = solution.compute_dual();
         let minute_value = capacity_refs
@@ -309,7 +418,58 @@ impl AssignModel<'_> {
             .enumerate()
             .filter_map(|(td, r)| r.clone().map(|r| ((td / days), (td % days) as Day, (-duals.dual(r)).max(0.0))))
             .collect();
-        Ok(ShadowPrices { lp_objective, minute_value })
+        Ok(ShadowPrices { lp_objective, minute_value, capacity_slack: self.capacity_slack })
+    }
+
+    /// The objective of the LP relaxation, optionally without one rule.
+    pub fn lp_objective(&self, without: Option<Rule>) -> Result<f64, AssignError> {
+        let Built { problem, objective, .. } = self.build(true, without);
+        let solution = problem.solve().map_err(|e| AssignError::Solver(e.to_string()))?;
+        Ok(objective.iter().map(|&(var, c)| c * solution.value(var)).sum())
+    }
+
+    /// What each rule of [`Rule::ALL`] adds to the LP relaxation's objective: the objective
+    /// with every rule minus the objective without that one (one LP per rule).
+    pub fn rule_costs(&self) -> Result<(f64, Vec<RuleCost>), AssignError> {
+        let full = self.lp_objective(None)?;
+        let mut out = Vec::new();
+        for rule in Rule::ALL {
+            out.push(RuleCost { rule, cost: full - self.lp_objective(Some(rule))? });
+        }
+        Ok((full, out))
+    }
+
+    /// Shadow prices aggregated by skill × region × day: for each combination with candidates,
+    /// the value of one more hour of shift on the best technician-day that has a candidate
+    /// visit of that skill in that region on that day (zero values left out).
+    pub fn skill_region_day_prices(&self, prices: &ShadowPrices) -> Vec<SkillRegionDayPrice> {
+        let inst = self.inst;
+        let days = inst.days as usize;
+        let mut minute = vec![0.0; inst.technicians.len() * days];
+        for &(t, d, value) in &prices.minute_value {
+            minute[t * days + d as usize] = value;
+        }
+        let mut best: std::collections::BTreeMap<(usize, usize, Day), (f64, TechIdx)> = Default::default();
+        for (v, list) in self.candidates.iter().enumerate() {
+            let visit = &inst.visits[v];
+            for c in list {
+                let hour = minute[c.tech * days + c.day as usize] * 60.0 * prices.capacity_slack;
+                let entry = best.entry((visit.skill, visit.region, c.day)).or_insert((0.0, c.tech));
+                if hour > entry.0 + 1e-12 || (hour == entry.0 && c.tech < entry.1) {
+                    *entry = (hour, c.tech);
+                }
+            }
+        }
+        best.into_iter()
+            .filter(|(_, (value, _))| *value > 1e-9)
+            .map(|((skill, region, day), (hour_value, tech))| SkillRegionDayPrice {
+                skill,
+                region,
+                day,
+                hour_value,
+                tech,
+            })
+            .collect()
     }
 }
 

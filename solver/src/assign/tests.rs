@@ -126,3 +126,51 @@ fn a_steeper_vip_lateness_weight_serves_vip_visits_earlier() {
     let steep = json!({"sla_late_per_minute": {"emergency": 20.0, "vip": 10.0, "standard": 1.0}});
     assert_eq!(day_of(steep), "2026-12-07");
 }
+
+#[test]
+fn one_more_hour_of_a_skill_in_a_region_on_a_day_is_worth_its_shadow_price() {
+    // Every visit at the same address: each costs and takes the same, so the LP is linear in
+    // the shift's length until the day holds them all.
+    let same_place = |end: &str| {
+        let mut p = overloaded(end);
+        for v in p["visits"].as_array_mut().unwrap() {
+            v["location"] = json!({"lat": 50.01, "lon": 10.01});
+        }
+        p
+    };
+    let (_, inst, travel) = compile(&same_place("16:00"));
+    let planner = Planner::new(&inst, &travel);
+    let model = AssignModel::new(&planner, &travel, 40, 0.9);
+    let prices = model.shadow_prices().unwrap();
+    let by_srd = model.skill_region_day_prices(&prices);
+    assert_eq!(by_srd.len(), 1, "one skill, one region, one day: {by_srd:?}");
+    let p = &by_srd[0];
+    assert_eq!((inst.skills[p.skill].as_str(), inst.regions[p.region].id.as_str(), p.day), ("hvac", "west", 0));
+    assert_eq!(inst.technicians[p.tech].id, "T1");
+    // The dual says one more hour of shift on T1 on Monday is worth X: add it and re-solve.
+    let (_, inst2, travel2) = compile(&same_place("17:00"));
+    let planner2 = Planner::new(&inst2, &travel2);
+    let after = AssignModel::new(&planner2, &travel2, 40, 0.9).lp_objective(None).unwrap();
+    let moved = prices.lp_objective - after;
+    assert!(p.hour_value > 100.0, "an hour of an overloaded day saves most of an unassigned penalty: {}", p.hour_value);
+    assert!((moved - p.hour_value).abs() <= 0.02 * p.hour_value, "dual says {}, LP moved by {moved}", p.hour_value);
+}
+
+#[test]
+fn every_rule_costs_what_dropping_it_saves() {
+    let (_, inst, travel) = compile(&small_problem_json());
+    let planner = Planner::new(&inst, &travel);
+    let model = AssignModel::new(&planner, &travel, 40, 0.9);
+    let (full, costs) = model.rule_costs().unwrap();
+    assert_eq!(costs.len(), Rule::ALL.len());
+    for c in &costs {
+        assert!(c.cost >= -1e-6, "{:?} lowers the optimum when dropped? {}", c.rule, c.cost);
+        let without = model.lp_objective(Some(c.rule)).unwrap();
+        assert!((full - without - c.cost).abs() < 1e-6);
+    }
+    let cost = |name: &str| costs.iter().find(|c| c.rule.name() == name).unwrap().cost;
+    // V3 (electrical 2) and V5 (pinned) can only go to T2, a provider technician rated 0.8.
+    assert!(cost("provider_rating") >= 2.0 * 0.2 * inst.policy.provider_rating - 1e-6, "{}", cost("provider_rating"));
+    // Nothing is preferred in this problem, and nothing is planned yet.
+    assert!(cost("preferred_technician").abs() < 1e-9 && cost("disruption").abs() < 1e-9);
+}

@@ -64,10 +64,7 @@ pub(super) fn plan(
 
     let unassigned: Vec<Unassigned> = (0..inst.visits.len())
         .filter(|&v| inst.visits[v].needs_plan() && sol.placed[v].is_none())
-        .map(|v| Unassigned {
-            visit: inst.visits[v].id.clone(),
-            reasons: vec![rules::reason(inst, v, unassigned_reason(planner, sol, v))],
-        })
+        .map(|v| Unassigned { visit: inst.visits[v].id.clone(), reasons: reasons(planner, sol, v) })
         .collect();
 
     let kpis = kpis(planner, sol, &scheduled, &unassigned);
@@ -89,6 +86,32 @@ pub(super) fn plan(
         kpis,
         objective: Objective { total: terms.total(), terms },
     }
+}
+
+/// The reasons of an unassigned visit, most decisive first: the rule that bound it, then
+/// `sla_infeasible` when its SLA deadline could not have been met by any candidate anyway.
+fn reasons(planner: &Planner, sol: &Solution, v: VisitIdx) -> Vec<Reason> {
+    let inst = planner.inst;
+    let first = unassigned_reason(planner, sol, v);
+    let mut reasons = vec![rules::reason(inst, v, first)];
+    if planner.static_reason[v].is_none() && sla_unreachable(planner, v) {
+        reasons.push(rules::reason(inst, v, ReasonCode::SlaInfeasible));
+    }
+    reasons
+}
+
+/// Whether no candidate technician-day could start the visit by its SLA deadline, even
+/// driving straight from its start site at the start of the shift (a lower bound on every
+/// real start).
+pub(crate) fn sla_unreachable(planner: &Planner, v: VisitIdx) -> bool {
+    let inst = planner.inst;
+    let Some(sla) = inst.visits[v].sla else { return false };
+    planner.candidates(v).iter().all(|&(t, day)| {
+        let tech = &inst.technicians[t];
+        let Some(shift) = tech.shifts.get(day as usize).copied().flatten() else { return true };
+        let ready = shift.start + planner.travel.travel(inst.sites[tech.start_site].loc, inst.visits[v].loc).secs;
+        schedule::earliest_start(inst, v, ready).is_none_or(|start| start > sla)
+    })
 }
 
 /// Why a visit with static candidates still has no place.

@@ -166,6 +166,13 @@ pub(crate) fn solve_from(
 
 impl<'a> Planner<'a> {
     pub(crate) fn new(inst: &'a Instance, travel: &'a dyn TravelModel) -> Self {
+        let mut planner = Self::new_for_explain(inst, travel);
+        planner.neighbours = nearest_neighbours(inst, travel, 12);
+        planner
+    }
+
+    /// The candidates and objective without the neighbour lists the improvement phase needs.
+    pub(crate) fn new_for_explain(inst: &'a Instance, travel: &'a dyn TravelModel) -> Self {
         let mut candidates = vec![Vec::new(); inst.visits.len()];
         let mut static_reason = vec![None; inst.visits.len()];
         for (v, visit) in inst.visits.iter().enumerate() {
@@ -189,8 +196,7 @@ impl<'a> Planner<'a> {
                 static_reason[v] = Some(furthest.unwrap_or(ReasonCode::NoSkilledTechnician));
             }
         }
-        let neighbours = nearest_neighbours(inst, travel, 12);
-        Self { inst, travel, candidates, static_reason, neighbours }
+        Self { inst, travel, candidates, static_reason, neighbours: Vec::new() }
     }
 
     fn empty(&self) -> Solution {
@@ -524,6 +530,63 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// Routes an assignment decided elsewhere with the greedy construction of [`solve_from`]
+    /// (no improvement): the solution and its objective.
+    pub(crate) fn route_hint(&self, hint: &[Option<(TechIdx, Day)>]) -> (Solution, f64) {
+        let mut rng = Rng::new(0);
+        let sol = self.construct(&self.initial_order(&mut rng, false), Some(hint));
+        let cost = self.objective(&sol);
+        (sol, cost)
+    }
+
+    /// The routed price of doing `v` on technician `t`'s route on `day` in `sol`: the change of
+    /// the route terms (travel, lateness, workload) from its cheapest insertion — or, when `v`
+    /// is already there, from its removal — and the seconds of travel it adds. `None` when no
+    /// position is feasible or the route is full.
+    pub(crate) fn routed_price(
+        &self,
+        sol: &Solution,
+        v: VisitIdx,
+        t: TechIdx,
+        day: Day,
+    ) -> Option<(ObjectiveTerms, i64)> {
+        let inst = self.inst;
+        let r = sol.route_index(t, day);
+        let route = &sol.routes[r];
+        let with_terms = |seq: &[VisitIdx]| -> Option<(ObjectiveTerms, i64)> {
+            if seq.is_empty() {
+                return Some((ObjectiveTerms::default(), 0));
+            }
+            let s = schedule::schedule(inst, self.travel, t, day, seq)?;
+            Some((self.route_terms(t, seq, &s), s.travel_s))
+        };
+        let diff = |a: (ObjectiveTerms, i64), b: (ObjectiveTerms, i64)| (subtract(a.0, b.0), a.1 - b.1);
+        if sol.placed[v] == Some(r) {
+            let without: Vec<VisitIdx> = route.iter().copied().filter(|&x| x != v).collect();
+            return Some(diff(with_terms(route)?, with_terms(&without)?));
+        }
+        let tech = &inst.technicians[t];
+        if route.len() as u32 >= tech.max_visits_per_day || sol.parts[r] + inst.visits[v].parts > tech.capacity + 1e-9 {
+            return None;
+        }
+        let old = with_terms(route)?;
+        let mut best: Option<(ObjectiveTerms, i64)> = None;
+        let mut seq = Vec::with_capacity(route.len() + 1);
+        for pos in 0..=route.len() {
+            seq.clear();
+            seq.extend_from_slice(&route[..pos]);
+            seq.push(v);
+            seq.extend_from_slice(&route[pos..]);
+            if let Some(new) = with_terms(&seq) {
+                let d = diff(new, old);
+                if best.is_none_or(|b| d.0.total() < b.0.total()) {
+                    best = Some(d);
+                }
+            }
+        }
+        best
+    }
+
     pub(crate) fn candidates(&self, v: VisitIdx) -> &[(TechIdx, Day)] {
         &self.candidates[v]
     }
@@ -531,6 +594,11 @@ impl<'a> Planner<'a> {
     pub(crate) fn is_capped(&self, sol: &Solution, t: TechIdx, v: VisitIdx) -> bool {
         self.provider_capped(sol, t, v)
     }
+}
+
+/// `a − b`, term by term.
+fn subtract(a: ObjectiveTerms, b: ObjectiveTerms) -> ObjectiveTerms {
+    crate::explain::minus(a, b)
 }
 
 /// For each visit, the `k` nearest other visits by travel time (for related removal).

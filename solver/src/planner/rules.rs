@@ -11,45 +11,97 @@ use crate::time::LocalDateTime;
 /// Checks the static rules for visit `v` done by technician `t` on `day`; the first rule
 /// broken, in explanation order.
 pub fn static_rules(inst: &Instance, v: VisitIdx, t: TechIdx, day: Day) -> Result<(), ReasonCode> {
+    match evaluate(inst, v, t, day, false).first() {
+        Some(code) => Err(code),
+        None => Ok(()),
+    }
+}
+
+/// Every static rule that visit `v` done by technician `t` on `day` breaks (not only the
+/// first): what would have to change for this technician-day to become a candidate.
+pub fn broken_rules(inst: &Instance, v: VisitIdx, t: TechIdx, day: Day) -> RuleSet {
+    evaluate(inst, v, t, day, true)
+}
+
+/// A set of reason codes of static rules.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RuleSet(u16);
+
+impl RuleSet {
+    fn insert(&mut self, code: ReasonCode) {
+        self.0 |= 1 << stage(code);
+    }
+    pub fn contains(self, code: ReasonCode) -> bool {
+        self.0 & (1 << stage(code)) != 0
+    }
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+    pub fn len(self) -> usize {
+        self.0.count_ones() as usize
+    }
+    /// The first broken rule in explanation order.
+    pub fn first(self) -> Option<ReasonCode> {
+        self.iter().next()
+    }
+    /// The broken rules in explanation order.
+    pub fn iter(self) -> impl Iterator<Item = ReasonCode> {
+        ORDER.into_iter().filter(move |&c| self.contains(c))
+    }
+}
+
+/// Every reason code in explanation order.
+pub const ORDER: [ReasonCode; 9] = [
+    ReasonCode::NoSkilledTechnician,
+    ReasonCode::CertificationExpired,
+    ReasonCode::OutOfRegion,
+    ReasonCode::ExcludedTechnicians,
+    ReasonCode::WindowUnreachable,
+    ReasonCode::PinConflict,
+    ReasonCode::ProviderShareCap,
+    ReasonCode::SlaInfeasible,
+    ReasonCode::NoCapacity,
+];
+
+/// The static rules in explanation order; with `all = false` it stops at the first broken one.
+fn evaluate(inst: &Instance, v: VisitIdx, t: TechIdx, day: Day, all: bool) -> RuleSet {
     let visit = &inst.visits[v];
     let tech = &inst.technicians[t];
-    if tech.skill_level[visit.skill] < visit.min_level {
-        return Err(ReasonCode::NoSkilledTechnician);
+    let mut broken = RuleSet::default();
+    macro_rules! rule {
+        ($cond:expr, $code:expr) => {
+            if $cond {
+                broken.insert($code);
+                if !all {
+                    return broken;
+                }
+            }
+        };
     }
-    if !visit.certs.iter().all(|&c| tech.holds_cert_on(c, day)) {
-        return Err(ReasonCode::CertificationExpired);
-    }
-    if tech.region_access[visit.region] == RegionAccess::None {
-        return Err(ReasonCode::OutOfRegion);
-    }
-    if let Some(p) = tech.provider {
+    rule!(tech.skill_level[visit.skill] < visit.min_level, ReasonCode::NoSkilledTechnician);
+    rule!(!visit.certs.iter().all(|&c| tech.holds_cert_on(c, day)), ReasonCode::CertificationExpired);
+    let provider_ok = tech.provider.is_none_or(|p| {
         let provider = &inst.providers[p];
-        if !provider.certified_on(day) || !provider.serves[visit.region] {
-            return Err(ReasonCode::OutOfRegion);
+        provider.certified_on(day) && provider.serves[visit.region]
+    });
+    rule!(tech.region_access[visit.region] == RegionAccess::None || !provider_ok, ReasonCode::OutOfRegion);
+    rule!(visit.excluded.contains(&t), ReasonCode::ExcludedTechnicians);
+    let reachable = match tech.shifts.get(day as usize).copied().flatten() {
+        None => false,
+        Some(shift) => {
+            let latest_start = shift.end - visit.duration;
+            match super::schedule::fixed_start(inst, v) {
+                Some(s) => shift.start <= s && s <= latest_start,
+                None => visit.windows.iter().any(|&(ws, we)| ws <= latest_start && we >= shift.start),
+            }
         }
-    }
-    if visit.excluded.contains(&t) {
-        return Err(ReasonCode::ExcludedTechnicians);
-    }
-    let Some(shift) = tech.shifts.get(day as usize).copied().flatten() else {
-        return Err(ReasonCode::WindowUnreachable);
     };
-    let latest_start = shift.end - visit.duration;
-    let fixed = super::schedule::fixed_start(inst, v);
-    let reachable = match fixed {
-        Some(s) => shift.start <= s && s <= latest_start,
-        None => visit.windows.iter().any(|&(ws, we)| ws <= latest_start && we >= shift.start),
-    };
-    if !reachable {
-        return Err(ReasonCode::WindowUnreachable);
-    }
+    rule!(!reachable, ReasonCode::WindowUnreachable);
     let pin = visit.pin;
     let pinned_elsewhere = pin.tech.is_some_and(|pt| pt != t) || pin.day.is_some_and(|pd| pd != day);
     let fixed_elsewhere = visit.status.is_fixed() && visit.current.is_some_and(|c| c.tech != t || c.day() != day);
-    if pinned_elsewhere || fixed_elsewhere {
-        return Err(ReasonCode::PinConflict);
-    }
-    Ok(())
+    rule!(pinned_elsewhere || fixed_elsewhere, ReasonCode::PinConflict);
+    broken
 }
 
 /// Position of a reason in explanation order (later = the visit got further).

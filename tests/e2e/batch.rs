@@ -1,0 +1,208 @@
+//! The SQLite store and the nightly batch end to end: `rota init/import/batch/plans/show/export`
+//! on real database files, kill -9 at every phase of a batch, a dispatcher's edit during a
+//! batch, imports with bad rows, and import → export → import round trips.
+//!
+//! Kill and concurrency tests use the batch's test hook (`ROTA_TEST_PAUSE_AT=<phase>` and
+//! `ROTA_TEST_PAUSE_DIR=<dir>`): the batch writes `<dir>/paused-<phase>` and waits for
+//! `<dir>/resume-<phase>`, so the test acts at an exact point — no sleeps, no timing.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use rota_solver::format::Pin;
+use rota_store::db::Db;
+
+use crate::cli::{root, rota, rota_binary, scratch};
+
+const TINY: &str = "fixtures/sample/tiny-problem.json";
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// A database with the tiny problem and one committed batch plan (v1).
+fn tiny_db_with_a_plan(dir: &Path) -> PathBuf {
+    let db = dir.join("rota.db");
+    let run = rota(&["import", "--db", s(&db), "problem", TINY]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = rota(&["batch", "--db", s(&db), "--iterations", "30", "--time-limit", "60"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    db
+}
+
+fn spawn_paused_batch(db: &Path, dir: &Path, phase: &str) -> Child {
+    Command::new(rota_binary())
+        .args(["batch", "--db", s(db), "--iterations", "30", "--time-limit", "60"])
+        .env(rota_service::batch::PAUSE_AT_ENV, phase)
+        .env(rota_service::batch::PAUSE_DIR_ENV, dir)
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn rota batch")
+}
+
+/// Waits until the batch reports that it is paused at `phase` (a generous bound only against
+/// hanging forever; nothing is timed).
+fn wait_paused(dir: &Path, phase: &str, child: &mut Child) {
+    let marker = dir.join(format!("paused-{phase}"));
+    let started = Instant::now();
+    while !marker.exists() {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("batch ended ({status}) before pausing at {phase}");
+        }
+        assert!(started.elapsed() < Duration::from_secs(300), "batch never reached {phase}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn init_sample_then_batch_commits_a_version_with_a_readable_report() {
+    let dir = scratch("batch-sample");
+    let db = dir.join("r.db");
+    let report = dir.join("report.md");
+    let run = rota(&["init", "--db", s(&db), "--sample"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("420 visits"), "{}", run.stdout);
+    let run = rota(&[
+        "batch",
+        "--db",
+        s(&db),
+        "--date",
+        "2026-12-07",
+        "--days",
+        "5",
+        "--report",
+        s(&report),
+        "--iterations",
+        "100",
+        "--time-limit",
+        "60",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("committed plan version v1"), "{}", run.stdout);
+    let md = fs::read_to_string(&report).unwrap();
+    for part in ["# Rota nightly batch", "## KPIs", "SLA attainment", "## What changed", "## Unassigned"] {
+        assert!(md.contains(part), "report lacks {part:?}:\n{md}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
+    assert_eq!(json["outcome"], "committed");
+    assert!(json["kpis_after"]["assigned"].as_u64().unwrap() > 300);
+
+    let plans = rota(&["plans", "--db", s(&db)]);
+    assert_eq!(plans.code, 0, "{}", plans.stderr);
+    assert!(plans.stdout.contains("v1") && plans.stdout.contains("batch"), "{}", plans.stdout);
+    let show = rota(&["show", "--db", s(&db), "--plan", "v1"]);
+    assert_eq!(show.code, 0, "{}", show.stderr);
+    assert!(show.stdout.contains("(current)") && show.stdout.contains("assigned"), "{}", show.stdout);
+
+    // Every export of the version.
+    for (to, out) in [("json", "plan.json"), ("csv", "plan.csv"), ("geojson", "routes.geojson"), ("ical", "ical")] {
+        let out = dir.join(out);
+        let run = rota(&["export", "--db", s(&db), "--plan", "current", "--to", to, "-o", s(&out)]);
+        assert_eq!(run.code, 0, "{to}: {}", run.stderr);
+    }
+    let plan: rota_solver::format::Plan =
+        serde_json::from_str(&fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
+    let stops: usize = plan.routes.iter().map(|r| r.stops.len()).sum();
+    assert_eq!(fs::read_to_string(dir.join("plan.csv")).unwrap().lines().count(), 1 + stops + plan.unassigned.len());
+    let ics: Vec<_> = fs::read_dir(dir.join("ical")).unwrap().collect();
+    assert!(!ics.is_empty());
+    let one = fs::read_to_string(ics[0].as_ref().unwrap().path()).unwrap();
+    assert!(
+        one.starts_with("BEGIN:VCALENDAR\r\n") && one.contains("BEGIN:VEVENT") && one.ends_with("END:VCALENDAR\r\n")
+    );
+
+    // A second night plans on top of the first: parent v1, and moves are reported.
+    let run = rota(&["batch", "--db", s(&db), "--iterations", "50", "--max-changes", "0", "--report", s(&report)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
+    assert_eq!(json["parent"], 1);
+    assert_eq!(json["change_budget"]["moved"], 0, "{}", json["change_budget"]);
+}
+
+#[test]
+fn kill_9_at_any_phase_leaves_the_database_intact_with_the_previous_plan_current() {
+    for phase in ["snapshot", "solved", "checked", "before-commit"] {
+        let dir = scratch(&format!("kill-{phase}"));
+        let db = tiny_db_with_a_plan(&dir);
+        let before = Db::open(&db).unwrap().head().unwrap();
+        let mut child = spawn_paused_batch(&db, &dir, phase);
+        wait_paused(&dir, phase, &mut child);
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        let store = Db::open(&db).unwrap();
+        assert_eq!(store.integrity_check().unwrap(), "ok", "{phase}");
+        assert_eq!(store.head().unwrap(), before, "{phase}: the previous plan must stay current");
+        assert_eq!(store.plan_versions().unwrap().len(), 1, "{phase}: no half-written version");
+    }
+}
+
+#[test]
+fn a_dispatchers_edit_during_a_batch_survives_and_the_batch_exits_3() {
+    let dir = scratch("concurrent-edit");
+    let db = tiny_db_with_a_plan(&dir);
+    let before = Db::open(&db).unwrap().head().unwrap();
+    let mut child = spawn_paused_batch(&db, &dir, "checked");
+    wait_paused(&dir, "checked", &mut child);
+    // The dispatcher pins a visit while the batch holds its (now stale) plan.
+    let visit = Db::open(&db).unwrap().problem().unwrap().unwrap().visits[0].id.clone();
+    let pin = Pin { technician: None, day: Some("2026-12-08".parse().unwrap()), start: None };
+    Db::open(&db).unwrap().set_pin(&visit, Some(&pin)).unwrap();
+    fs::write(dir.join("resume-checked"), "").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("conflict"), "{stderr}");
+    let store = Db::open(&db).unwrap();
+    assert_eq!(store.head().unwrap().current_plan_id, before.current_plan_id);
+    assert_eq!(store.problem().unwrap().unwrap().visits[0].pin.as_ref(), Some(&pin));
+    // Run again: it plans on top of the edit and honours the pin.
+    let run = rota(&["batch", "--db", s(&db), "--iterations", "30"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let store = Db::open(&db).unwrap();
+    let plan = store.plan(store.head().unwrap().current_plan_id.unwrap()).unwrap();
+    let day = plan.routes.iter().find(|r| r.stops.iter().any(|s| s.visit == visit)).map(|r| r.day.to_string());
+    assert!(day.is_none() || day.as_deref() == Some("2026-12-08"), "pinned visit on {day:?}");
+}
+
+#[test]
+fn an_import_with_bad_rows_changes_nothing_and_names_every_row() {
+    let dir = scratch("bad-import");
+    let db = tiny_db_with_a_plan(&dir);
+    let before = Db::open(&db).unwrap().problem().unwrap().unwrap();
+    let csv = dir.join("technicians.csv");
+    fs::write(
+        &csv,
+        "id,name,start_site,skills,regions,mon\n\
+         X1,Good Tech,central-depot,hvac:2,north,08:00-16:00\n\
+         X2,Bad Level,central-depot,hvac:high,north,08:00-16:00\n\
+         X3,Bad Shift,central-depot,hvac:1,north,8am-4pm\n",
+    )
+    .unwrap();
+    let run = rota(&["import", "--db", s(&db), "technicians", s(&csv)]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("line 3 \"X2\": skills"), "{}", run.stderr);
+    assert!(run.stderr.contains("line 4 \"X3\": mon"), "{}", run.stderr);
+    assert!(run.stderr.contains("nothing was imported"), "{}", run.stderr);
+    assert_eq!(Db::open(&db).unwrap().problem().unwrap().unwrap(), before);
+    let bad_problem = rota(&["import", "--db", s(&db), "problem", "tests/broken/unknown-skill.json"]);
+    assert_eq!(bad_problem.code, 2, "{}", bad_problem.stderr);
+    assert_eq!(Db::open(&db).unwrap().problem().unwrap().unwrap(), before);
+}
+
+#[test]
+fn import_export_import_is_identical() {
+    let dir = scratch("round-trip");
+    let (a, b) = (dir.join("a.db"), dir.join("b.db"));
+    let (first, second) = (dir.join("first.json"), dir.join("second.json"));
+    assert_eq!(rota(&["import", "--db", s(&a), "problem", TINY]).code, 0);
+    assert_eq!(rota(&["export", "--db", s(&a), "--to", "problem", "-o", s(&first)]).code, 0);
+    assert_eq!(rota(&["import", "--db", s(&b), "problem", s(&first)]).code, 0);
+    assert_eq!(rota(&["export", "--db", s(&b), "--to", "problem", "-o", s(&second)]).code, 0);
+    let original = fs::read_to_string(root().join(TINY)).unwrap();
+    assert_eq!(fs::read_to_string(&first).unwrap(), original);
+    assert_eq!(fs::read_to_string(&second).unwrap(), original);
+}
