@@ -52,6 +52,8 @@ enum Command {
     Show(cmd::show::Args),
     /// The nightly batch: re-optimize the horizon and commit one new plan version (exit 3 on conflict).
     Batch(cmd::batch::Args),
+    /// Emergency insertion: rank who can take an urgent call first (by arrival, then fewest displaced visits).
+    Insert(cmd::insert::Args),
     /// Solve routing benchmark instances and compare with best-known solutions.
     Bench(cmd::bench::Args),
 }
@@ -72,6 +74,7 @@ fn main() -> ExitCode {
         Command::Plans(args) => cmd::plans::run(args),
         Command::Show(args) => cmd::show::run(args),
         Command::Batch(args) => cmd::batch::run(args),
+        Command::Insert(args) => cmd::insert::run(args),
         Command::Bench(args) => cmd::bench::run(args),
     };
     match result {

@@ -6,6 +6,7 @@
 //! call one function here, and present the result.
 
 pub mod batch;
+pub mod desk;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;

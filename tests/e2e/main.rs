@@ -5,5 +5,6 @@ mod broken;
 mod cli;
 mod explain;
 mod formats;
+mod insert;
 mod routing;
 mod sample;

@@ -8,6 +8,7 @@ pub mod export;
 pub mod generate;
 pub mod import;
 pub mod init;
+pub mod insert;
 pub mod plans;
 pub mod routing;
 pub mod schema;
