@@ -56,6 +56,10 @@ enum Command {
     Insert(cmd::insert::Args),
     /// Solve routing benchmark instances and compare with best-known solutions.
     Bench(cmd::bench::Args),
+    /// Certified rating feeds: keygen, sign, trust, import, show.
+    Ratings(cmd::ratings::Args),
+    /// Provider scorecards and competitive allocation.
+    Providers(cmd::providers::Args),
 }
 
 fn main() -> ExitCode {
@@ -76,6 +80,8 @@ fn main() -> ExitCode {
         Command::Batch(args) => cmd::batch::run(args),
         Command::Insert(args) => cmd::insert::run(args),
         Command::Bench(args) => cmd::bench::run(args),
+        Command::Ratings(args) => cmd::ratings::run(args),
+        Command::Providers(args) => cmd::providers::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

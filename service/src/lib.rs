@@ -6,6 +6,8 @@
 //! call one function here, and present the result.
 
 pub mod batch;
+pub mod feeds;
+pub mod providers;
 pub mod desk;
 
 use std::path::{Path, PathBuf};

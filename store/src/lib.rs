@@ -9,3 +9,4 @@ pub mod db;
 pub mod export;
 pub mod files;
 pub mod osm;
+pub mod performance_csv;

@@ -6,5 +6,6 @@ mod cli;
 mod explain;
 mod formats;
 mod insert;
+mod ratings;
 mod routing;
 mod sample;

@@ -14,7 +14,7 @@ pub struct Args {
     db: PathBuf,
     /// What the file holds: `problem` (rota-problem/1 JSON; replaces all master data), `roads`
     /// (rota-roads/1 JSON or OpenStreetMap .osm.pbf), `regions` (GeoJSON FeatureCollection), or a
-    /// CSV of `skills`, `certifications`, `providers`, `technicians` or `visits` (docs/csv.md).
+    /// CSV of `skills`, `certifications`, `providers`, `technicians`, `visits` or `performance` (docs/csv.md).
     kind: String,
     /// The file to import.
     path: PathBuf,
@@ -63,10 +63,14 @@ pub fn run(Args { db, kind, path, name }: Args) -> Outcome {
             let n = store.import_regions_geojson(&path, &text()).map_err(store_failure)?;
             println!("{}: imported {n} region(s) from {}", db.display(), path.display());
         }
+        "performance" => {
+            let n = store.import_performance_csv(&path, &text()).map_err(store_failure)?;
+            println!("{}: imported {n} performance record(s) from {}", db.display(), path.display());
+        }
         other => {
             let kind = CsvKind::parse(other).ok_or_else(|| {
                 bad_input(format!(
-                    "unknown kind {other:?}: expected problem, roads, regions, skills, certifications, providers, technicians or visits"
+                    "unknown kind {other:?}: expected problem, roads, regions, performance, skills, certifications, providers, technicians or visits"
                 ))
             })?;
             let n = store.import_csv(&path, kind, &text()).map_err(store_failure)?;

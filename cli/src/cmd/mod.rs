@@ -10,6 +10,8 @@ pub mod import;
 pub mod init;
 pub mod insert;
 pub mod plans;
+pub mod providers;
+pub mod ratings;
 pub mod routing;
 pub mod schema;
 pub mod show;

@@ -11,6 +11,7 @@
 
 pub mod master;
 pub mod plans;
+pub mod ratings;
 pub mod schema;
 
 use std::path::{Path, PathBuf};

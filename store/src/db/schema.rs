@@ -223,10 +223,14 @@ CREATE INDEX assignments_by_technician ON assignments (plan_id, technician_id, d
 CREATE INDEX visits_by_status ON visits (status);
 "#;
 
+/// Version 3: provider performance records, trusted rating-feed issuers, imported feeds and
+/// their ratings (the SQL lives with its code in [`super::ratings::MIGRATION`]).
+pub const V3: &str = super::ratings::MIGRATION;
+
 /// Every migration, oldest first. The schema version is `PRAGMA user_version`.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
 }
 
 /// The latest schema version.
-pub const LATEST: usize = 2;
+pub const LATEST: usize = 3;
