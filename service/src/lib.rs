@@ -6,6 +6,7 @@
 //! call one function here, and present the result.
 
 pub mod batch;
+pub mod coverage;
 pub mod feeds;
 pub mod providers;
 pub mod desk;

@@ -3,6 +3,7 @@
 mod batch;
 mod broken;
 mod cli;
+mod coverage;
 mod explain;
 mod formats;
 mod insert;

@@ -14,7 +14,8 @@ pub struct Args {
     db: PathBuf,
     /// What the file holds: `problem` (rota-problem/1 JSON; replaces all master data), `roads`
     /// (rota-roads/1 JSON or OpenStreetMap .osm.pbf), `regions` (GeoJSON FeatureCollection), or a
-    /// CSV of `skills`, `certifications`, `providers`, `technicians`, `visits` or `performance` (docs/csv.md).
+    /// CSV of `skills`, `certifications`, `providers`, `technicians`, `visits`, `performance`, or the visit `history` for coverage
+    /// forecasts (docs/csv.md).
     kind: String,
     /// The file to import.
     path: PathBuf,
@@ -59,6 +60,10 @@ pub fn run(Args { db, kind, path, name }: Args) -> Outcome {
                 net.edges.len()
             );
         }
+        "history" => {
+            let n = rota_service::coverage::import_history(&db, &path).map_err(crate::cmd::coverage::failure)?;
+            println!("{}: imported {n} history row(s) from {}", db.display(), path.display());
+        }
         "regions" => {
             let n = store.import_regions_geojson(&path, &text()).map_err(store_failure)?;
             println!("{}: imported {n} region(s) from {}", db.display(), path.display());
@@ -70,7 +75,7 @@ pub fn run(Args { db, kind, path, name }: Args) -> Outcome {
         other => {
             let kind = CsvKind::parse(other).ok_or_else(|| {
                 bad_input(format!(
-                    "unknown kind {other:?}: expected problem, roads, regions, performance, skills, certifications, providers, technicians or visits"
+                    "unknown kind {other:?}: expected problem, roads, regions, history, performance, skills, certifications, providers, technicians or visits"
                 ))
             })?;
             let n = store.import_csv(&path, kind, &text()).map_err(store_failure)?;

@@ -3,6 +3,7 @@
 pub mod batch;
 pub mod bench;
 pub mod check;
+pub mod coverage;
 pub mod explain;
 pub mod export;
 pub mod generate;
@@ -13,6 +14,7 @@ pub mod plans;
 pub mod providers;
 pub mod ratings;
 pub mod routing;
+pub mod scenario;
 pub mod schema;
 pub mod show;
 pub mod solve;

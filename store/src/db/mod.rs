@@ -9,6 +9,7 @@
 //!   change increments (optimistic concurrency: [`Db::commit_plan_version`]).
 //! * Every change is one transaction: it commits whole or not at all.
 
+pub mod coverage;
 pub mod master;
 pub mod plans;
 pub mod ratings;

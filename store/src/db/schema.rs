@@ -227,10 +227,14 @@ CREATE INDEX visits_by_status ON visits (status);
 /// their ratings (the SQL lives with its code in [`super::ratings::MIGRATION`]).
 pub const V3: &str = super::ratings::MIGRATION;
 
+/// Version 4: visit history and what-if scenarios for coverage planning (the SQL lives with its
+/// code in [`super::coverage::MIGRATION`]).
+pub const V4: &str = super::coverage::MIGRATION;
+
 /// Every migration, oldest first. The schema version is `PRAGMA user_version`.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
 }
 
 /// The latest schema version.
-pub const LATEST: usize = 3;
+pub const LATEST: usize = 4;
