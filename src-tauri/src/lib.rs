@@ -179,43 +179,7 @@ fn guarded<T>(f: impl FnOnce() -> Result<T, BackendError>) -> Result<T, BackendE
 
 /// Builds the app on any runtime: the real window (`tauri::Wry`) or the mock runtime in tests.
 pub fn build<R: Runtime>(builder: Builder<R>, options: Options) -> tauri::Result<App<R>> {
-    builder
-        .setup(move |app| {
-            let path = match options.db {
-                Some(p) => Ok(p),
-                None => app
-                    .path()
-                    .app_data_dir()
-                    .map(|dir| db_path(std::env::var_os(DB_ENV).as_deref(), &dir))
-                    .map_err(|e| {
-                        BackendError::new(
-                            "no_database",
-                            format!("no user data directory to keep the plan database in ({e}); set {DB_ENV}=/path/to/rota.db"),
-                        )
-                    }),
-            };
-            let limit = match options.optimize_time_limit {
-                Some(l) => Ok(Some(l)),
-                None => optimize_time_limit(std::env::var(OPTIMIZE_SECONDS_ENV).ok().as_deref()),
-            };
-            let handle = app.handle().clone();
-            let progress: ProgressSink = Arc::new(move |p: OptimizeProgress| {
-                if let Err(e) = handle.emit(PROGRESS_EVENT, &p) {
-                    tracing::warn!("cannot emit {PROGRESS_EVENT}: {e}");
-                }
-            });
-            let state = DeskState::new(path, limit, progress);
-            app.manage(state.clone());
-            // Open (and on first run create and plan) the database while the window loads.
-            std::thread::Builder::new()
-                .name("rota-open-db".into())
-                .spawn(move || {
-                    if let Err(e) = state.opened() {
-                        tracing::error!(code = %e.code, "cannot open the plan database: {e}");
-                    }
-                })?;
-            Ok(())
-        })
+    let app = builder
         .invoke_handler(tauri::generate_handler![
             commands::load_problem,
             commands::load_regions,
@@ -239,7 +203,37 @@ pub fn build<R: Runtime>(builder: Builder<R>, options: Options) -> tauri::Result
             commands::kpis,
             commands::provider_scorecards,
         ])
-        .build(tauri::tauri_build_context!())
+        .build(tauri::tauri_build_context!())?;
+    // Managed right after building (not in a setup hook, which the mock runtime only runs with
+    // the event loop), before any command can arrive.
+    let path = match options.db {
+        Some(p) => Ok(p),
+        None => app.path().app_data_dir().map(|dir| db_path(std::env::var_os(DB_ENV).as_deref(), &dir)).map_err(|e| {
+            BackendError::new(
+                "no_database",
+                format!("no user data directory to keep the plan database in ({e}); set {DB_ENV}=/path/to/rota.db"),
+            )
+        }),
+    };
+    let limit = match options.optimize_time_limit {
+        Some(l) => Ok(Some(l)),
+        None => optimize_time_limit(std::env::var(OPTIMIZE_SECONDS_ENV).ok().as_deref()),
+    };
+    let handle = app.handle().clone();
+    let progress: ProgressSink = Arc::new(move |p: OptimizeProgress| {
+        if let Err(e) = handle.emit(PROGRESS_EVENT, &p) {
+            tracing::warn!("cannot emit {PROGRESS_EVENT}: {e}");
+        }
+    });
+    let state = DeskState::new(path, limit, progress);
+    app.manage(state.clone());
+    // Open (and on first run create and plan) the database while the window loads.
+    std::thread::Builder::new().name("rota-open-db".into()).spawn(move || {
+        if let Err(e) = state.opened() {
+            tracing::error!(code = %e.code, "cannot open the plan database: {e}");
+        }
+    })?;
+    Ok(app)
 }
 
 /// The `rota-app` binary.
