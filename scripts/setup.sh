@@ -5,8 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the build needs: a C/C++ toolchain, and cmake + libclang for HiGHS (the LP
-# solver, compiled from source by highs-sys). The desktop app will add WebKitGTK.
-packages=(build-essential pkg-config cmake libclang-dev)
+# solver, compiled from source by highs-sys); for the desktop app (src-tauri/, Tauri 2 on
+# WebKitGTK) its build libraries, and for its real-window test Xvfb, WebKitWebDriver and
+# ImageMagick (screenshots), sqlite3 (it checks the database).
+packages=(build-essential pkg-config cmake libclang-dev
+  libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev file
+  xvfb xauth webkit2gtk-driver imagemagick sqlite3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -24,6 +28,11 @@ if ! command -v cargo >/dev/null 2>&1; then
   exit 1
 fi
 cargo fetch --locked 2>/dev/null || cargo fetch
+# tauri-driver: the WebDriver front for the app's real-window test (compiled once, ~1 min).
+if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver" ]; then
+  echo "setup: cargo install tauri-driver"
+  cargo install tauri-driver --locked --quiet
+fi
 
 # The desktop UI (ui/): headless Chromium for its end-to-end tests, a CJK font so Chinese renders
 # (also in WebKitGTK), and its npm dependencies — `npm ci` only when node_modules is missing or

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+echo "== ui: npm run build (the desktop app embeds ui/dist when it compiles)"
+(cd ui && npm run build)
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
@@ -14,3 +16,7 @@ echo "== ui: npm test (type check, catalogs, literal strings, rules, formatting)
 (cd ui && npm test)
 echo "== ui: npm run e2e (headless Chromium, en + zh-CN, screenshots in docs/screenshots/)"
 (cd ui && npm run e2e)
+echo "== app: the real window under Xvfb through WebDriver (tauri-driver + WebKitWebDriver)"
+# target/debug/rota-app was built by `cargo test` above (it builds the binary for the app's
+# integration tests) with the UI built first; screenshots in docs/screenshots/app-*.png.
+xvfb-run -a -s "-screen 0 1600x1000x24" node tests/app/run.mjs target/debug/rota-app

@@ -52,18 +52,18 @@ enum Command {
     Show(cmd::show::Args),
     /// The nightly batch: re-optimize the horizon and commit one new plan version (exit 3 on conflict).
     Batch(cmd::batch::Args),
+    /// Solve routing benchmark instances and compare with best-known solutions.
+    Bench(cmd::bench::Args),
+    /// Certified rating feeds: keygen, sign, trust, import, show.
+    Ratings(cmd::ratings::Args),
+    /// Provider scorecards.
+    Providers(cmd::providers::Args),
     /// Coverage per region × skill × week: demand vs capacity, SLA attainment, marginal values.
     Coverage(cmd::coverage::Args),
     /// What-if scenarios for coverage: create, edit, run, compare, list, delete.
     Scenario(cmd::scenario::Args),
     /// Emergency insertion: rank who can take an urgent call first (by arrival, then fewest displaced visits).
     Insert(cmd::insert::Args),
-    /// Solve routing benchmark instances and compare with best-known solutions.
-    Bench(cmd::bench::Args),
-    /// Certified rating feeds: keygen, sign, trust, import, show.
-    Ratings(cmd::ratings::Args),
-    /// Provider scorecards and competitive allocation.
-    Providers(cmd::providers::Args),
 }
 
 fn main() -> ExitCode {
@@ -82,12 +82,12 @@ fn main() -> ExitCode {
         Command::Plans(args) => cmd::plans::run(args),
         Command::Show(args) => cmd::show::run(args),
         Command::Batch(args) => cmd::batch::run(args),
-        Command::Coverage(args) => cmd::coverage::run(args),
-        Command::Scenario(args) => cmd::scenario::run(args),
-        Command::Insert(args) => cmd::insert::run(args),
         Command::Bench(args) => cmd::bench::run(args),
         Command::Ratings(args) => cmd::ratings::run(args),
         Command::Providers(args) => cmd::providers::run(args),
+        Command::Coverage(args) => cmd::coverage::run(args),
+        Command::Scenario(args) => cmd::scenario::run(args),
+        Command::Insert(args) => cmd::insert::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

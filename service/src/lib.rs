@@ -7,9 +7,9 @@
 
 pub mod batch;
 pub mod coverage;
+pub mod desk;
 pub mod feeds;
 pub mod providers;
-pub mod desk;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
