@@ -656,7 +656,7 @@ impl Desk {
             plan: &plan,
             parent: self.state.version,
             author,
-            horizon: self.model.problem.horizon.clone(),
+            horizon: self.model.problem.horizon,
             shard: None,
             note: serde_json::to_string(&meta).unwrap_or_default(),
             created_at: created_at.clone(),

@@ -58,8 +58,8 @@ fn objective_of(inst: &Instance, travel: &dyn TravelModel, routes: &BTreeMap<(St
             }
         }
     }
-    for v in 0..inst.visits.len() {
-        if inst.visits[v].needs_plan() && !placed[v] {
+    for (v, visit) in inst.visits.iter().enumerate() {
+        if visit.needs_plan() && !placed[v] {
             total += planner.unassigned_terms(v).total();
         }
     }

@@ -250,8 +250,10 @@ impl Db {
 
     /// Every performance record, oldest first.
     pub fn performance_records(&self) -> Result<Vec<PerformanceRecord>, StoreError> {
+        /// provider, technician, region, skill, on_time, first_time_fix, score, completed_on.
+        type Row = (String, String, String, String, i64, i64, i64, String);
         let path = self.path().to_path_buf();
-        let rows: Vec<(String, String, String, String, i64, i64, i64, String)> = self
+        let rows: Vec<Row> = self
             .connection()
             .prepare(
                 "SELECT provider_id, technician_id, region_id, skill_id, on_time, first_time_fix, score, completed_on
