@@ -6,7 +6,7 @@
 //! 1. `snapshot` — one read transaction: the master data, the current plan's assignments and
 //!    the database revision.
 //! 2. materialize a `rota-problem/1` for the horizon (and shard), compile it, build its travel
-//!    model; solve with the unchanged planner (`solved`);
+//!    model; solve with the default pipeline — assignment MIP, then routing (`solved`);
 //! 3. change budget: if more communicated appointments moved than `max_changes`, pin the rest
 //!    back to their technician and day and solve again;
 //! 4. `checked` — the independent checker must find no broken hard rule, or nothing is
@@ -21,10 +21,11 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
+use rota_solver::assign;
 use rota_solver::check::check_plan;
 use rota_solver::format::*;
 use rota_solver::instance::Instance;
-use rota_solver::planner::{self, Progress, SolveOptions};
+use rota_solver::planner::{Progress, SolveOptions};
 use rota_solver::time::LocalDateTime;
 use rota_solver::travel::TravelModel;
 use rota_solver::travel::road::{RoadGraph, RoadNetwork};
@@ -404,7 +405,8 @@ pub fn run(
     };
     let solve_started = Instant::now();
     let reference = |p: &Problem| ProblemRef { name: p.name.clone(), fingerprint: problem_fingerprint(p) };
-    let mut plan = planner::solve(
+    // The default pipeline, as `rota solve`: assignment MIP, then routing and improvement.
+    let (mut plan, _) = assign::solve_with_assignment(
         &instance,
         travel.as_ref(),
         reference(&problem),
@@ -446,7 +448,15 @@ pub fn run(
                 moved.len(),
                 hold.len()
             ));
-            plan = planner::solve(&instance, travel.as_ref(), reference(&problem), &solve_opts(left), progress, cancel);
+            plan = assign::solve_with_assignment(
+                &instance,
+                travel.as_ref(),
+                reference(&problem),
+                &solve_opts(left),
+                progress,
+                cancel,
+            )
+            .0;
         }
         budget.moved = moved_communicated(&problem, &plan).len() as u32;
         change_budget = Some(budget);
