@@ -267,14 +267,14 @@ pub(crate) fn emergency_candidates_in(
     // Append the call to the instance for the scheduler, and take it out again afterwards.
     model.inst.locations.push(visit.location);
     model.inst.visits.push(info);
-    let result = candidates(&model.inst, &travel, &state.routes, called, limit);
+    let result = candidates(&mut model.inst, &travel, &state.routes, called, limit);
     model.inst.visits.pop();
     model.inst.locations.pop();
     result
 }
 
 fn candidates(
-    inst: &rota_solver::instance::Instance,
+    inst: &mut rota_solver::instance::Instance,
     travel: &dyn TravelModel,
     routes: &Routes,
     called: Secs,
@@ -294,6 +294,15 @@ fn candidates(
                 Some(s) => s.start.iter().take_while(|&&st| st < called).count(),
                 None => continue,
             };
+            // Nobody leaves for the call before it comes in: the earliest start is the call
+            // plus the drive from the last stop started (or the start site).
+            let from =
+                seq[..started].last().map_or(inst.sites[inst.technicians[t].start_site].loc, |&v| inst.visits[v].loc);
+            let earliest = called + travel.travel(from, inst.visits[e].loc).secs;
+            if let Some(w) = inst.visits[e].windows.first_mut() {
+                w.0 = earliest.min(w.1);
+            }
+            let inst = &*inst;
             let mut kept: Vec<VisitIdx> = seq.clone();
             let mut droppable: Vec<(u8, usize, VisitIdx)> = seq[started..]
                 .iter()
@@ -440,7 +449,10 @@ impl Desk {
             }
             n += 1;
         };
-        let (visit, _) = emergency_visit(&self.model, req, &id)?;
+        let (mut visit, _) = emergency_visit(&self.model, req, &id)?;
+        if let (Some(w), Ok(start)) = (visit.time_windows.first_mut(), parse_moment(&chosen.option.start)) {
+            w.start = start;
+        }
         let mut problem = self.model.problem.clone();
         problem.visits.push(visit.clone());
         let inst = validate::compile(&problem)
