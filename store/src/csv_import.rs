@@ -224,15 +224,9 @@ pub fn apply_csv(problem: &mut Problem, kind: CsvKind, path: &Path, text: &str) 
         return (diags, seen);
     }
     for result in reader.records() {
-        let rec = match result {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                diags.push(format!("{file} line {line}"), "", format!("malformed row: {e}"));
-                continue;
-            }
+        let Some((rec, line)) = next_record(result, &file, &mut diags) else {
+            continue;
         };
-        let line = rec.position().map_or(0, |p| p.line());
         let id = cols.get("id").and_then(|&i| rec.get(i)).unwrap_or("").trim().to_string();
         let label = if id.is_empty() { format!("{file} line {line}") } else { format!("{file} line {line} {id:?}") };
         let before = diags.len();
@@ -518,5 +512,25 @@ impl crate::db::Db {
                 .map_err(|source| StoreError::Sqlite { path: db_path, source })
         })?;
         Ok(lines.len())
+    }
+}
+
+/// One CSV record and its line, or `None` after reporting a malformed row as `FILE line N`
+/// (the import goes on, so every bad row is named).
+pub(crate) fn next_record(
+    result: csv::Result<csv::StringRecord>,
+    file: &str,
+    diags: &mut Diagnostics,
+) -> Option<(csv::StringRecord, u64)> {
+    match result {
+        Ok(rec) => {
+            let line = rec.position().map_or(0, |p| p.line());
+            Some((rec, line))
+        }
+        Err(e) => {
+            let line = e.position().map_or(0, |p| p.line());
+            diags.push(format!("{file} line {line}"), "", format!("malformed row: {e}"));
+            None
+        }
     }
 }

@@ -68,15 +68,9 @@ pub fn parse(path: &Path, text: &str, known: &Known) -> Result<Vec<PerformanceRe
     }
     let mut out = Vec::new();
     for row in reader.records() {
-        let rec = match row {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                diags.push(format!("{file} line {line}"), "", format!("malformed row: {e}"));
-                continue;
-            }
+        let Some((rec, line)) = crate::csv_import::next_record(row, &file, &mut diags) else {
+            continue;
         };
-        let line = rec.position().map_or(0, |p| p.line());
         let label = format!("{file} line {line}");
         let get = |i: usize| col[i].and_then(|c| rec.get(c)).unwrap_or("");
         let before = diags.len();

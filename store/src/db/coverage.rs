@@ -98,15 +98,9 @@ pub fn parse_history_csv(
     let mut rows = Vec::new();
     let mut seen = BTreeSet::new();
     for result in reader.records() {
-        let rec = match result {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                diags.push(format!("{file} line {line}"), "", format!("malformed row: {e}"));
-                continue;
-            }
+        let Some((rec, line)) = crate::csv_import::next_record(result, &file, &mut diags) else {
+            continue;
         };
-        let line = rec.position().map_or(0, |p| p.line());
         let label = format!("{file} line {line}");
         let get = |i: usize| rec.get(idx[i]).unwrap_or("");
         let before = diags.len();
