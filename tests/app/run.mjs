@@ -3,9 +3,13 @@
 // with plain fetch() calls to the W3C WebDriver HTTP API. On a fresh temporary database (the
 // app creates it with the sample service area on first start) it waits for the board, runs
 // Optimize over the horizon and accepts it, moves a visit through the UI's "find a slot" path,
-// then checks the database file with sqlite3: new plan versions exist, the current one is the
-// move, and the visit sits where the UI put it. Screenshots of the board, map, optimize review
-// and KPIs go to docs/screenshots/app-*.png.
+// then drags another visit block with the pointer (WebDriver Actions: pointer down, moves, up —
+// the pointer events a mouse gives the board) first onto a spot check_move refuses and then onto
+// another technician's lane at a time that fits, asserting the feedback shown while dragging, and
+// checks the database file with sqlite3: new plan versions exist, the current one is the drop,
+// and both visits sit where the UI put them. Last it switches the language to Simplified Chinese
+// in the app's language setting and checks it is remembered across a reload. Screenshots of the
+// board, map, optimize review, drag, KPIs and the zh-CN board go to docs/screenshots/app-*.png.
 //
 // Usage (scripts/test.sh does this after `npm run build` and `cargo build --workspace`):
 //   xvfb-run -a -s '-screen 0 1600x1000x24' node tests/app/run.mjs [path/to/rota-app]
@@ -174,9 +178,104 @@ try {
     await shot('board-moved');
   });
 
-  await step('the database holds the versions and the move is in the current plan', async () => {
+  let dragged;
+  await step('drag a visit to another technician with the pointer: feedback while dragging, saved on drop', async () => {
+    await waitCss('[data-testid=block]');
+    // In the page: a block in view, a feasible drop for it on another technician's lane in view
+    // (from find_slot, checked with check_move at the 5-minute grid the board snaps to) and an
+    // infeasible spot, as viewport coordinates of the pointer.
+    const plan = await execAsync(
+      `const done = arguments[arguments.length - 1];
+       const skip = arguments[0];
+       (async () => {
+         const inv = window.__TAURI__.core.invoke;
+         const board = document.querySelector('[data-testid=board]');
+         const view = board.getBoundingClientRect();
+         const inner = board.querySelector('.inner').getBoundingClientRect();
+         const day = document.querySelector('[data-testid=day-select]').value;
+         // The board's time axis (day view): the hour ticks give the x of any minute.
+         const ticks = [...board.querySelectorAll('.tick')].map((t) => parseFloat(t.style.left));
+         const px = (ticks[1] - ticks[0]) / 60;
+         const x0 = ticks[0] - 6 * 60 * px;
+         const inView = (r) => r.top >= view.top + 24 && r.bottom <= view.bottom - 4 && r.left >= view.left + 190 && r.right <= view.right - 4;
+         const lanes = new Map([...board.querySelectorAll('[data-testid=lane]')]
+           .filter((l) => inView({ ...l.getBoundingClientRect().toJSON(), left: view.left + 200, right: view.left + 200 }))
+           .map((l) => [l.dataset.tech, l.getBoundingClientRect()]));
+         const xAt = (min, dx) => inner.left + x0 + min * px + dx;
+         const hm = (s) => +s.slice(11, 13) * 60 + +s.slice(14, 16);
+         const tries = [];
+         for (const b of board.querySelectorAll('[data-testid=block]')) {
+           const r = b.getBoundingClientRect();
+           if (!inView(r) || r.width < 8 || b.querySelector('.lock')) continue;
+           const from = b.closest('[data-testid=lane]').dataset.tech;
+           const visit = b.dataset.visit;
+           if (visit === skip) continue;
+           const opts = await inv('find_slot', { visit, limit: 40 });
+           for (const o of opts) {
+             if (o.technician === from || o.day !== day || !lanes.has(o.technician)) continue;
+             const lane = lanes.get(o.technician);
+             const dx = Math.min(6, Math.floor(r.width / 2));
+             for (const m of [Math.ceil(hm(o.start) / 5) * 5, Math.ceil(hm(o.start) / 5) * 5 + 5]) {
+               const x = xAt(m, dx);
+               if (x < view.left + 200 || x > view.right - 10) continue;
+               const start = day + 'T' + String(Math.floor(m / 60)).padStart(2, '0') + ':' + String(m % 60).padStart(2, '0');
+               const fe = await inv('check_move', { req: { visit, technician: o.technician, day, start } });
+               tries.push({ visit, tech: o.technician, start, ok: fe.ok });
+               if (!fe.ok) continue;
+               // An infeasible spot on a lane in view: the same lane before 06:30 or another lane.
+               let bad = null;
+               for (const [tech, l] of [[o.technician, lane], ...lanes]) {
+                 for (const bm of [6 * 60 + 30, m]) {
+                   const bx = xAt(bm, dx);
+                   if (bx < view.left + 200 || bx > view.right - 10) continue;
+                   const bs = day + 'T' + String(Math.floor(bm / 60)).padStart(2, '0') + ':' + String(bm % 60).padStart(2, '0');
+                   const bf = await inv('check_move', { req: { visit, technician: tech, day, start: bs } });
+                   if (!bf.ok) { bad = { tech, start: bs, x: Math.round(bx), y: Math.round(l.top + l.height / 2), codes: bf.violations.map((v) => v.code) }; break; }
+                 }
+                 if (bad) break;
+               }
+               if (!bad) continue;
+               return { visit, from, to: o.technician, day, start,
+                 down: { x: Math.round(r.left + dx), y: Math.round(r.top + r.height / 2) },
+                 drop: { x: Math.round(x), y: Math.round(lane.top + lane.height / 2) }, bad };
+             }
+           }
+           if (tries.length > 60) break;
+         }
+         return { error: 'no block with a feasible drop in view', tries };
+       })().then(done, (e) => done({ error: String(e) }));`, [moved.visit]);
+    assert(plan && !plan.error, `a drag to plan: ${JSON.stringify(plan).slice(0, 800)}`);
+    dragged = plan;
+    console.log(`  drag ${plan.visit}: ${plan.from} -> ${plan.to} ${plan.start} (infeasible spot: ${plan.bad.tech} ${plan.bad.start} ${plan.bad.codes.join(',')})`);
+    // Count the pointer events the page receives: WebDriver input must reach the board as it
+    // would from a mouse.
+    await exec(`window.__rotaPointer = { down: 0, move: 0, up: 0 };
+      for (const k of ['down', 'move', 'up']) window.addEventListener('pointer' + k, () => window.__rotaPointer[k]++, true);`);
+    const n = versions0();
+    const mouse = (actions) => wd('POST', s('/actions'), { actions: [{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions }] });
+    const to = (p, duration = 0) => ({ type: 'pointerMove', origin: 'viewport', x: p.x, y: p.y, duration });
+    // Press on the block and carry it (in steps, like a hand) to the infeasible spot.
+    await mouse([to(plan.down), { type: 'pointerDown', button: 0 }, to({ x: plan.down.x + 12, y: plan.down.y + 3 }, 50), to(plan.bad, 300)]);
+    await waitFor('infeasible feedback while dragging', async () => (await count('[data-testid=infeasible]')) > 0, 15000);
+    assert(await count('[data-testid=ghost].bad') === 1, 'the ghost block shows the refusal');
+    // Then on to the feasible drop.
+    await mouse([to(plan.drop, 300)]);
+    await waitFor('feasible feedback while dragging', async () => (await count('[data-testid=feasible]')) > 0, 15000);
+    assert(await count('[data-testid=ghost].ok') === 1, 'the ghost block shows the fit');
+    await shot('board-drag');
+    assert(versions0() === n, 'nothing is saved while dragging');
+    await mouse([{ type: 'pointerUp', button: 0 }]);
+    await wd('DELETE', s('/actions')).catch(() => {});
+    const seen = await exec('return window.__rotaPointer');
+    assert(seen.down >= 1 && seen.move >= 2 && seen.up >= 1, `pointer events reached the page: ${JSON.stringify(seen)}`);
+    await waitFor('the dropped move in the database', async () => versions0() === n + 1, 30000);
+    await waitFor('the block on the new lane', async () =>
+      (await count(`[data-testid=lane][data-tech="${plan.to}"] [data-testid=block][data-visit="${plan.visit}"]`)) === 1);
+  });
+
+  await step('the database holds the versions and both moves are in the current plan', async () => {
     const total = versions0();
-    assert(total >= before + 2, `versions: ${before} at start, ${total} now`);
+    assert(total >= before + 3, `versions: ${before} at start, ${total} now`);
     const head = sql('SELECT current_plan_id AS id FROM head')[0].id;
     const newest = sql('SELECT MAX(id) AS id FROM plan_versions')[0].id;
     assert(head === newest, `the newest version ${newest} is current (${head})`);
@@ -186,6 +285,14 @@ try {
     assert(row.start.startsWith(moved.start.slice(0, 16)), `start ${moved.start}, got ${row.start}`);
     const note = sql(`SELECT note FROM plan_versions WHERE id = ${head}`)[0].note;
     assert(note.includes('"move"'), `the version records the move action: ${note.slice(0, 200)}`);
+    const drop = sql(`SELECT technician_id, day, start FROM assignments WHERE plan_id = ${head} AND visit_id = '${dragged.visit.replace(/'/g, "''")}'`)[0];
+    assert(drop, `${dragged.visit} (dragged) is assigned in the current plan`);
+    assert(drop.technician_id === dragged.to && drop.technician_id !== dragged.from && drop.day === dragged.day,
+      `${dragged.visit} dragged to ${dragged.to} ${dragged.day}, got ${JSON.stringify(drop)}`);
+    // The route is scheduled as early as it allows; the drop time sets the visit's place in it,
+    // so the stored start is the drop time on the board's 5-minute grid, give or take that grid.
+    const gap = Math.abs(Date.parse(drop.start.slice(0, 19) + 'Z') - Date.parse(dragged.start + ':00Z')) / 60000;
+    assert(gap <= 5, `${dragged.visit} starts within 5 min of the drop time ${dragged.start}, got ${drop.start}`);
   });
 
   await step('KPIs and plan history render from the database', async () => {
@@ -197,9 +304,30 @@ try {
     await waitFor('versions listed', async () => (await count('[data-testid=version]')) >= 3);
     await shot('history');
   });
+
+  await step('switch to Simplified Chinese in the app, remembered after a reload', async () => {
+    await click('[data-testid=tab-dispatch]');
+    await click('[data-testid=lang-select] option[value="zh-CN"]');
+    await waitFor('the Chinese UI', async () => (await exec('return document.documentElement.lang')) === 'zh-CN');
+    await wd('POST', s('/refresh'), {});
+    await waitCss('[data-testid=block]', 60000);
+    assert(await exec('return document.documentElement.lang') === 'zh-CN', 'the language is remembered after a reload');
+    assert(await exec("return localStorage.getItem('rota.locale')") === 'zh-CN', 'stored in localStorage');
+    const label = await exec("return document.querySelector('[data-testid=tab-dispatch]').textContent");
+    assert(/[\u4e00-\u9fff]/.test(label), `the dispatch tab is labelled in Chinese: ${label}`);
+    const v = await exec(`const b = document.querySelector('[data-testid=block]'); b.scrollIntoView({block: 'center'}); return b.dataset.visit`);
+    await click(`[data-testid=block][data-visit="${v}"]`);
+    await waitCss('[data-testid=details] [data-testid=find-slot]');
+    await sleep(500);
+    await shot('board-zh-CN');
+    await click('[data-testid=lang-select] option[value="en"]');
+    await waitFor('back to English', async () => (await exec("return localStorage.getItem('rota.locale')")) === 'en');
+  });
 } catch (e) {
   if (failed === 0) { failed++; console.log(`FAIL ${e.message}`); }
 } finally {
+  // The web view's storage outlives the temporary database: leave the language to the system.
+  if (session) await exec("localStorage.removeItem('rota.locale')").catch(() => {});
   if (session) await wd('DELETE', s('')).catch(() => {});
   driver.kill('SIGTERM');
   rmSync(work, { recursive: true, force: true });
