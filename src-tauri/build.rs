@@ -26,6 +26,7 @@ const COMMANDS: &[&str] = &[
     "optimize_discard",
     "kpis",
     "provider_scorecards",
+    "route_lines",
 ];
 
 /// Shown in the window when the crate was built before the UI (`npm run build` in ui/).

@@ -7,7 +7,7 @@
 
 use rota_service::desk::{
     BackendError, DispatchResult, EditResult, EmergencyOption, EmergencyRequest, Feasibility, MoveRequest,
-    OptimizeResult, OptimizeScope, PlanVersion, PlanView, ProviderScorecard, SlotOption, UndoState,
+    OptimizeResult, OptimizeScope, PlanVersion, PlanView, ProviderScorecard, RouteLine, SlotOption, UndoState,
 };
 use rota_solver::format::{Kpis, Problem};
 use serde::de::DeserializeOwned;
@@ -206,4 +206,16 @@ mod tests {
             assert_eq!(e.params["argument"], "limit");
         }
     }
+}
+
+#[tauri::command]
+pub async fn route_lines(
+    state: State<'_, DeskState>,
+    version: Option<Value>,
+    day: Option<Value>,
+) -> Res<Vec<RouteLine>> {
+    let version: Option<i64> = arg("version", version)?;
+    let day: String = arg("day", day)?;
+    let day = rota_service::desk::parse_day(&day)?;
+    state.run(move |d| d.route_lines(version, day)).await
 }

@@ -202,6 +202,7 @@ pub fn build<R: Runtime>(builder: Builder<R>, options: Options) -> tauri::Result
             commands::optimize_discard,
             commands::kpis,
             commands::provider_scorecards,
+            commands::route_lines,
         ])
         .build(tauri::tauri_build_context!())?;
     // Managed right after building (not in a setup hook, which the mock runtime only runs with

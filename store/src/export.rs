@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use rota_solver::format::{Location, Plan, Problem};
+use rota_solver::travel::geometry::route_line;
+use rota_solver::travel::road::RoadGraph;
 
 /// One row per stop, then one per unassigned visit (empty technician).
 pub fn plan_csv(plan: &Plan) -> Result<String, csv::Error> {
@@ -57,17 +59,20 @@ fn locations(problem: &Problem) -> BTreeMap<&str, Location> {
 }
 
 /// Routes as a GeoJSON FeatureCollection: per route a LineString (start site → stops → end
-/// site, straight lines between places) and a Point per stop.
-pub fn plan_geojson(plan: &Plan, problem: &Problem) -> serde_json::Value {
+/// site) and a Point per stop. With a road graph the lines follow the roads (property
+/// `line: "road"`); without one, or where a leg has no road path, they are straight
+/// (`line: "straight"`).
+pub fn plan_geojson(plan: &Plan, problem: &Problem, roads: Option<&RoadGraph>) -> serde_json::Value {
     let at = locations(problem);
     let pos = |id: &str| at.get(id).map(|l| serde_json::json!([l.lon, l.lat]));
     let mut features = Vec::new();
     for r in &plan.routes {
-        let coords: Vec<serde_json::Value> = std::iter::once(r.start_site.as_str())
+        let places: Vec<Location> = std::iter::once(r.start_site.as_str())
             .chain(r.stops.iter().map(|s| s.visit.as_str()))
             .chain(std::iter::once(r.end_site.as_str()))
-            .filter_map(pos)
+            .filter_map(|id| at.get(id).copied())
             .collect();
+        let (coords, line) = route_line(&places, roads);
         features.push(serde_json::json!({
             "type": "Feature",
             "geometry": {"type": "LineString", "coordinates": coords},
@@ -75,6 +80,7 @@ pub fn plan_geojson(plan: &Plan, problem: &Problem) -> serde_json::Value {
                 "kind": "route", "technician": r.technician, "day": r.day.to_string(),
                 "start": r.start.to_string(), "end": r.end.to_string(),
                 "stops": r.stops.len(), "travel_s": r.travel_s, "distance_m": r.distance_m,
+                "line": line.as_str(),
             }
         }));
         for (k, s) in r.stops.iter().enumerate() {

@@ -41,7 +41,7 @@ describe('TauriBackend', () => {
     await b.emergencyOptions(em, 5); await b.dispatchEmergency(em, {} as EmergencyOption);
     const progress: number[] = [];
     await b.optimize({ kind: 'horizon' }, (p) => progress.push(p.fraction), new AbortController().signal);
-    await b.acceptOptimization('run-1'); await b.discardOptimization('run-1'); await b.kpis(); await b.providerScorecards();
+    await b.acceptOptimization('run-1'); await b.discardOptimization('run-1'); await b.kpis(); await b.providerScorecards(); await b.routeLines('2026-12-07');
     const doc = readFileSync(join(__dirname, '..', 'BACKEND.md'), 'utf8');
     const documented = new Set([...doc.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]));
     const used = new Set(calls.map((c) => c.cmd));

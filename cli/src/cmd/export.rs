@@ -1,11 +1,12 @@
 use std::path::PathBuf;
 
+use rota_solver::travel::road::{RoadGraph, RoadNetwork};
 use rota_store::db::Db;
 use rota_store::export;
 use rota_store::files::write_atomic;
 
 use crate::cmd::init::store_failure;
-use crate::failure::{Outcome, bad_input};
+use crate::failure::{Failure, Outcome, bad_input};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -24,7 +25,7 @@ pub struct Args {
 }
 
 pub fn run(Args { db, plan, to, output }: Args) -> Outcome {
-    let store = Db::open(&db).map_err(store_failure)?;
+    let mut store = Db::open(&db).map_err(store_failure)?;
     let problem = store
         .problem()
         .map_err(store_failure)?
@@ -39,7 +40,10 @@ pub fn run(Args { db, plan, to, output }: Args) -> Outcome {
     match to.as_str() {
         "json" => rota_store::files::write_json(&output, &doc)?,
         "csv" => write_atomic(&output, export::plan_csv(&doc).map_err(anyhow::Error::from)?.as_bytes())?,
-        "geojson" => rota_store::files::write_json(&output, &export::plan_geojson(&doc, &problem))?,
+        "geojson" => {
+            let roads = road_graph(&mut store, &db)?;
+            rota_store::files::write_json(&output, &export::plan_geojson(&doc, &problem, roads.as_ref()))?
+        }
         "ical" => {
             std::fs::create_dir_all(&output).map_err(|e| bad_input(format!("{}: {e}", output.display())))?;
             let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
@@ -56,4 +60,16 @@ pub fn run(Args { db, plan, to, output }: Args) -> Outcome {
     }
     println!("{}: plan v{id} as {to}", output.display());
     Ok(0)
+}
+
+/// The stored road network of the problem's travel model, so exported routes follow the roads;
+/// `None` for the straight-line travel models.
+fn road_graph(store: &mut Db, db: &std::path::Path) -> Result<Option<RoadGraph>, Failure> {
+    let Some(bytes) = store.snapshot().map_err(store_failure)?.roads_json else {
+        return Ok(None);
+    };
+    let invalid = |m: String| bad_input(format!("{}: stored road network: {m}", db.display()));
+    let network = RoadNetwork::from_json_slice(&bytes).map_err(|e| invalid(e.to_string()))?;
+    let graph = RoadGraph::build(&network).map_err(|e| invalid(e.errors.join("; ")))?;
+    Ok(Some(graph))
 }

@@ -23,6 +23,7 @@
 
 mod emergency;
 mod engine;
+mod geometry;
 mod optimize;
 pub mod types;
 
@@ -43,6 +44,7 @@ use rota_store::db::{Db, NewPlanVersion, StoreError};
 use serde::{Deserialize, Serialize};
 
 pub use emergency::{EmergencyCandidate, emergency_candidates};
+pub use geometry::RouteLine;
 pub use optimize::{OptimizeSettings, RunWaiter};
 pub use types::*;
 
@@ -150,7 +152,7 @@ pub(crate) fn bad(code: &str, message: impl Into<String>) -> BackendError {
     BackendError::new(code, message)
 }
 
-pub(crate) fn parse_day(text: &str) -> Result<NaiveDate, BackendError> {
+pub fn parse_day(text: &str) -> Result<NaiveDate, BackendError> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
         bad("malformed_day", format!("expected a day like \"2026-12-07\", got {text:?}")).with("value", text)
     })

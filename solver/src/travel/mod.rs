@@ -3,6 +3,7 @@
 //! Every model implements [`TravelModel`] over dense location indices (the instance's sites
 //! first, then its visits), so the planner and the checker never care which model is behind it.
 
+pub mod geometry;
 pub mod road;
 
 use crate::format::Location;

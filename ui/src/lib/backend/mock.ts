@@ -11,7 +11,7 @@
 //   progress and cancellation; KPIs are recomputed here with the definitions of docs/format.md.
 import type {
   Backend, EditResult, EmergencyOption, EmergencyRequest, Feasibility, Kpis, MoveRequest, OptimizeProgress,
-  OptimizeResult, OptimizeScope, Plan, PlanDiff, PlanVersion, Problem, ProviderScorecard, Route, SlotOption,
+  OptimizeResult, OptimizeScope, Plan, PlanDiff, PlanVersion, Problem, ProviderScorecard, Route, RouteLine, SlotOption,
   Technician, UndoState, Violation, Visit,
 } from './types';
 import { earliestStart, overlapViolations, staticViolations, timeViolations, travel } from '../rules';
@@ -581,6 +581,17 @@ export class MockBackend implements Backend {
         planned_visits: n, on_time_pct: n ? (100 * onTime) / n : 0, first_time_fix_pct: n ? (100 * ftf) / n : 0,
         shares: this.plan.kpis.provider_shares.filter((s) => s.provider === pr.id),
       };
+    });
+  }
+
+  /** The mock has no road network: straight legs through the stops, as the real backend draws
+   * them for a problem without roads (`line: 'straight'`). */
+  async routeLines(day: string, version?: number): Promise<RouteLine[]> {
+    const plan = await this.loadPlan(version);
+    const site = (id: string) => this.problem.sites.find((s) => s.id === id)!.location;
+    return plan.routes.filter((r) => r.day === day).map((r) => {
+      const places = [site(r.start_site), ...r.stops.map((s) => this.visit.get(s.visit)!.location), site(r.end_site)];
+      return { technician: r.technician, day: r.day, line: 'straight' as const, coordinates: places.map((l) => [l.lon, l.lat] as [number, number]) };
     });
   }
 }

@@ -2,7 +2,7 @@
 // `app.withGlobalTauri`). Command names and payloads are the contract in ui/BACKEND.md.
 import type {
   Backend, EditResult, EmergencyOption, EmergencyRequest, Feasibility, Kpis, MoveRequest, OptimizeProgress,
-  OptimizeResult, OptimizeScope, Plan, PlanVersion, Problem, ProviderScorecard, SlotOption, UndoState,
+  OptimizeResult, OptimizeScope, Plan, PlanVersion, Problem, ProviderScorecard, RouteLine, SlotOption, UndoState,
 } from './types';
 
 interface TauriGlobal {
@@ -61,4 +61,5 @@ export class TauriBackend implements Backend {
   discardOptimization(runId: string) { return this.call<void>('optimize_discard', { runId }); }
   kpis(version?: number) { return this.call<Kpis>('kpis', { version: version ?? null }); }
   providerScorecards() { return this.call<ProviderScorecard[]>('provider_scorecards'); }
+  routeLines(day: string, version?: number) { return this.call<RouteLine[]>('route_lines', { version: version ?? null, day }); }
 }

@@ -116,6 +116,9 @@ export interface PlanDiff {
 }
 export interface OptimizeResult { run_id: string; cancelled: boolean; plan: Plan; diff: PlanDiff }
 
+/** One route's line on the map: `[lon, lat]` points from the start site through the stops to the end site. */
+export interface RouteLine { technician: string; day: string; line: 'road' | 'straight'; coordinates: [number, number][] }
+
 export interface ProviderScorecard {
   provider: string; name: string; certification_level: number; certified_until: string;
   certified_now: boolean; rating: number; regions: string[];
@@ -151,4 +154,6 @@ export interface Backend {
   discardOptimization(runId: string): Promise<void>;
   kpis(version?: number): Promise<Kpis>;
   providerScorecards(): Promise<ProviderScorecard[]>;
+  /** The day's routes as the lines a technician drives (along the roads when the problem has a road network). */
+  routeLines(day: string, version?: number): Promise<RouteLine[]>;
 }
