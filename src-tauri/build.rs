@@ -27,6 +27,10 @@ const COMMANDS: &[&str] = &[
     "kpis",
     "provider_scorecards",
     "route_lines",
+    "coverage_report",
+    "list_scenarios",
+    "compare_scenarios",
+    "scenario_create",
 ];
 
 /// Shown in the window when the crate was built before the UI (`npm run build` in ui/).

@@ -5,6 +5,7 @@
 //! other error, instead of Tauri's plain-text message. All of them run on the blocking pool
 //! ([`DeskState::run`]), never on the window's thread.
 
+use rota_service::desk::coverage::{CoverageView, ScenarioComparison, ScenarioCreate, ScenarioInfo};
 use rota_service::desk::{
     BackendError, DispatchResult, EditResult, EmergencyOption, EmergencyRequest, Feasibility, MoveRequest,
     OptimizeResult, OptimizeScope, PlanVersion, PlanView, ProviderScorecard, RouteLine, SlotOption, UndoState,
@@ -178,6 +179,56 @@ pub async fn kpis(state: State<'_, DeskState>, version: Option<Value>) -> Res<Kp
 #[tauri::command]
 pub async fn provider_scorecards(state: State<'_, DeskState>) -> Res<Vec<ProviderScorecard>> {
     state.run(|d| Ok(d.provider_scorecards())).await
+}
+
+/// Runs a coverage use case on the desk's database file on the blocking pool, without holding
+/// the desk (an LP and its re-solves take a moment; the board's reads go on meanwhile).
+async fn on_db<T: Send + 'static>(
+    state: &State<'_, DeskState>,
+    f: impl FnOnce(&std::path::Path) -> Res<T> + Send + 'static,
+) -> Res<T> {
+    let path = state.run(|d| Ok(d.path().to_path_buf())).await?;
+    tauri::async_runtime::spawn_blocking(move || crate::guarded(|| f(&path)))
+        .await
+        .map_err(|e| BackendError::new("internal", format!("the command's thread failed: {e}")))?
+}
+
+fn weeks_arg(value: Option<Value>) -> Res<u32> {
+    let weeks: Option<u32> = arg("weeks", value)?;
+    Ok(weeks.unwrap_or(4))
+}
+
+#[tauri::command]
+pub async fn coverage_report(
+    state: State<'_, DeskState>,
+    weeks: Option<Value>,
+    scenario: Option<Value>,
+) -> Res<CoverageView> {
+    let weeks = weeks_arg(weeks)?;
+    let scenario: Option<String> = arg("scenario", scenario)?;
+    on_db(&state, move |db| rota_service::desk::coverage::coverage_report(db, weeks, scenario.as_deref())).await
+}
+
+#[tauri::command]
+pub async fn list_scenarios(state: State<'_, DeskState>) -> Res<Vec<ScenarioInfo>> {
+    on_db(&state, rota_service::desk::coverage::list_scenarios).await
+}
+
+#[tauri::command]
+pub async fn compare_scenarios(
+    state: State<'_, DeskState>,
+    names: Option<Value>,
+    weeks: Option<Value>,
+) -> Res<ScenarioComparison> {
+    let names: Vec<String> = arg("names", names)?;
+    let weeks = weeks_arg(weeks)?;
+    on_db(&state, move |db| rota_service::desk::coverage::compare_scenarios(db, &names, weeks)).await
+}
+
+#[tauri::command]
+pub async fn scenario_create(state: State<'_, DeskState>, req: Option<Value>) -> Res<ScenarioInfo> {
+    let req: ScenarioCreate = arg("req", req)?;
+    on_db(&state, move |db| rota_service::desk::coverage::scenario_create(db, &req)).await
 }
 
 #[cfg(test)]

@@ -203,6 +203,10 @@ pub fn build<R: Runtime>(builder: Builder<R>, options: Options) -> tauri::Result
             commands::kpis,
             commands::provider_scorecards,
             commands::route_lines,
+            commands::coverage_report,
+            commands::list_scenarios,
+            commands::compare_scenarios,
+            commands::scenario_create,
         ])
         .build(tauri::tauri_build_context!())?;
     // Managed right after building (not in a setup hook, which the mock runtime only runs with

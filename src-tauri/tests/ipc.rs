@@ -238,3 +238,38 @@ fn the_csp_allows_no_remote_origin_and_no_eval() {
         }
     }
 }
+
+#[test]
+fn coverage_report_scenarios_and_comparison_over_ipc() {
+    let t = app_on_copy("coverage", "main");
+    let report = t.ok("coverage_report", json!({ "weeks": 4, "scenario": null }));
+    let cells = report["cells"].as_array().expect("cells");
+    assert!(!cells.is_empty());
+    for c in cells {
+        let (d, a, u) = (c["demand_hours"].as_f64(), c["allocated_hours"].as_f64(), c["unmet_hours"].as_f64());
+        let (d, a, u) = (d.expect("demand"), a.expect("allocated"), u.expect("unmet"));
+        assert!((u - (d - a)).abs() < 1e-6, "{c}");
+    }
+    let rec = &report["recommendations"][0];
+    assert_eq!(rec["code"], "add_technician", "{report}");
+    assert!(rec["params"]["sla_after"].as_f64() > rec["params"]["sla_before"].as_f64(), "{rec}");
+    assert_eq!(t.ok("list_scenarios", json!({})), json!([]));
+    let req = json!({ "name": "more", "description": "", "from": null, "changes": {
+        "add_technicians": [{ "region": rec["params"]["region"], "skill": rec["params"]["skill"], "level": rec["params"]["level"] }]
+    } });
+    let info = t.ok("scenario_create", json!({ "req": req }));
+    assert_eq!(info["changes"][0]["code"], "add_technicians");
+    let cmp = t.ok("compare_scenarios", json!({ "names": ["more"], "weeks": 4 }));
+    assert_eq!(cmp["columns"], json!(["baseline", "more"]));
+    assert_eq!(cmp["kpis"][0]["kpi"], "sla_attainment_pct");
+    assert!(cmp["kpis"][0]["deltas"][1].as_f64() > Some(0.0), "{cmp}");
+    // Errors are codes with params.
+    let e = t.invoke("coverage_report", json!({ "weeks": "four", "scenario": null })).unwrap_err();
+    assert_eq!((e["code"].as_str(), e["params"]["argument"].as_str()), (Some("invalid_argument"), Some("weeks")));
+    let e = t.invoke("coverage_report", json!({ "weeks": 40, "scenario": null })).unwrap_err();
+    assert_eq!(e["params"]["argument"], "weeks", "{e}");
+    let e = t.invoke("compare_scenarios", json!({ "names": ["ghost"], "weeks": 4 })).unwrap_err();
+    assert_eq!((e["code"].as_str(), e["params"]["scenario"].as_str()), (Some("unknown_scenario"), Some("ghost")));
+    // The live plan is untouched by all of this.
+    assert_eq!(t.ok("list_plan_versions", json!({})).as_array().map(Vec::len), Some(1));
+}

@@ -21,6 +21,7 @@
 //! Locked stops are pins of the in-memory instance (technician, day and start), so the
 //! scheduler, the checker and the optimizer all keep them.
 
+pub mod coverage;
 mod emergency;
 mod engine;
 mod geometry;
@@ -307,6 +308,8 @@ impl Desk {
             };
             db.import_problem(path, &problem, Some((&network, rota_fixtures::SAMPLE_ROADS_JSON.as_bytes())))
                 .map_err(store_error)?;
+            // The sample visit history, so the coverage view forecasts demand beyond the known visits.
+            db.import_history(Path::new("history.csv"), rota_fixtures::SAMPLE_HISTORY_CSV).map_err(store_error)?;
         }
         let mut desk = Desk::open(path)?;
         if desk.state.version.is_none() {
