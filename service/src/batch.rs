@@ -34,6 +34,8 @@ use rota_store::db::master::Snapshot;
 use rota_store::db::{Db, NewPlanVersion, StoreError};
 use serde::Serialize;
 
+pub mod report;
+
 /// Environment variable naming the phase(s) at which a batch waits (test hook).
 pub const PAUSE_AT_ENV: &str = "ROTA_TEST_PAUSE_AT";
 /// Directory where a paused batch writes `paused-<phase>` and waits for `resume-<phase>`.
@@ -123,7 +125,14 @@ pub struct Change {
     pub from: Option<Slot>,
     pub to: Option<Slot>,
     pub communicated: bool,
+    /// Why, as a code: `newly_planned`, `dropped`, `moved_day` (same technician, another day)
+    /// or `moved_technician` (re-optimization found a lower total cost).
     pub why: String,
+    /// For `dropped`: the unassigned reason code and the solver's detail (English).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason_detail: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -551,23 +560,21 @@ fn build_report(
                 }
                 continue;
             }
-            (None, Some(_)) => "newly planned".to_string(),
-            (Some(_), None) => match unassigned_reason.get(v.id.as_str()) {
-                Some(r) => format!("dropped: {} — {}", r.code.as_str(), r.message),
-                None => "dropped".to_string(),
-            },
-            (Some(c), Some(t)) if c.technician == t.0 => {
-                "moved to another day of the same technician by re-optimization (lower total cost)".to_string()
-            }
-            (Some(_), Some(_)) => "moved to another technician by re-optimization (lower total cost)".to_string(),
+            (None, Some(_)) => "newly_planned",
+            (Some(_), None) => "dropped",
+            (Some(c), Some(t)) if c.technician == t.0 => "moved_day",
+            (Some(_), Some(_)) => "moved_technician",
         };
+        let reason = if to.is_none() { unassigned_reason.get(v.id.as_str()) } else { None };
         changed.push(Change {
             visit: v.id.clone(),
             priority: v.priority.as_str().to_string(),
             from: from.map(|c| Slot { technician: c.technician.clone(), start: c.start.to_string() }),
             to: to.map(|t| Slot { technician: t.0.clone(), start: t.2.to_string() }),
             communicated: from.is_some_and(|c| c.communicated),
-            why,
+            why: why.to_string(),
+            reason_code: reason.map(|r| r.code.as_str().to_string()),
+            reason_detail: reason.map(|r| r.message.clone()),
         });
     }
     BatchReport {
@@ -609,128 +616,13 @@ fn build_report(
 }
 
 impl BatchReport {
-    /// The readable summary.
+    /// The readable summary in English.
     pub fn markdown(&self) -> String {
-        use std::fmt::Write;
-        let mut o = String::new();
-        let _ = writeln!(o, "# Rota nightly batch — {} + {} days\n", self.horizon_start, self.horizon_days);
-        let outcome = match self.outcome.as_str() {
-            "committed" => format!(
-                "**committed** plan version v{} (parent {})",
-                self.version.unwrap_or_default(),
-                self.parent.map_or("none".into(), |p| format!("v{p}"))
-            ),
-            "saved" => {
-                format!("**saved** shard plan v{} (not current; merge the shards)", self.version.unwrap_or_default())
-            }
-            "conflict" => "**conflict** — the database changed during the run; nothing was committed".into(),
-            "infeasible" => "**failed** — the plan broke a hard rule; nothing was committed".into(),
-            other => other.to_string(),
-        };
-        let _ = writeln!(o, "- Outcome: {outcome}");
-        let _ = writeln!(o, "- Database: `{}` (revision {} read)", self.database, self.revision_read);
-        if let Some(s) = &self.shard {
-            let _ = writeln!(o, "- Shard: {s}");
-        }
-        let _ = writeln!(
-            o,
-            "- Scope: {} visits ({} dispatched/in progress kept, {} pinned), {} technicians",
-            self.visits, self.kept_fixed, self.pinned, self.technicians
-        );
-        let _ = writeln!(
-            o,
-            "- Run: seed {}, time limit {:.0} s, {} improvement rounds, solve {:.1} s, total {:.1} s\n",
-            self.seed, self.time_limit_s, self.iterations, self.solve_s, self.elapsed_s
-        );
+        report::markdown(self, report::Lang::En)
+    }
 
-        let _ = writeln!(o, "## KPIs\n");
-        let _ = writeln!(o, "| KPI | before | after |\n|---|---:|---:|");
-        let b = self.kpis_before.as_ref();
-        let a = &self.kpis_after;
-        let row = |o: &mut String, name: &str, f: &dyn Fn(&Kpis) -> String| {
-            let _ = writeln!(o, "| {name} | {} | {} |", b.map_or("—".into(), f), f(a));
-        };
-        row(&mut o, "visits assigned", &|k| format!("{} of {}", k.assigned, k.visits));
-        row(&mut o, "unassigned", &|k| k.unassigned.to_string());
-        row(&mut o, "SLA attainment", &|k| format!("{:.1} %", k.sla_attainment_pct));
-        row(&mut o, "response mean / p90", &|k| {
-            format!("{:.1} h / {:.1} h", k.response_hours_mean, k.response_hours_p90)
-        });
-        row(&mut o, "emergency response", &|k| format!("{:.0} min", k.emergency_response_minutes_mean));
-        row(&mut o, "first-time fix", &|k| format!("{:.1} %", k.first_time_fix_pct));
-        row(&mut o, "travel", &|k| format!("{:.1} h, {:.0} km", k.travel_hours, k.travel_km));
-        row(&mut o, "utilization", &|k| format!("{:.1} %", k.utilization_pct));
-        row(&mut o, "routes / technicians", &|k| format!("{} / {}", k.routes, k.technicians_used));
-        let _ = writeln!(
-            o,
-            "| objective | {} | {:.1} |\n",
-            self.objective_before.map_or("—".into(), |x| format!("{x:.1}")),
-            self.objective_after
-        );
-        if self.kpis_before.is_some() {
-            let _ = writeln!(o, "*Before* is the current plan version as committed (its own horizon).\n");
-        }
-
-        let _ = writeln!(o, "## What changed\n");
-        if let Some(cb) = &self.change_budget {
-            let _ = writeln!(
-                o,
-                "Change budget: at most {} communicated appointments may move; the free plan moved {}, {} were held in place, {} moved.\n",
-                cb.max_changes, cb.wanted, cb.held_back, cb.moved
-            );
-        }
-        let communicated = self.changed.iter().filter(|c| c.communicated).count();
-        let _ = writeln!(
-            o,
-            "{} visits changed technician or day ({} of them communicated appointments); {} kept their technician and day with a new time.\n",
-            self.changed.len(),
-            communicated,
-            self.retimed
-        );
-        if !self.changed.is_empty() {
-            let _ = writeln!(o, "| visit | priority | from | to | communicated | why |\n|---|---|---|---|---|---|");
-            let slot =
-                |s: &Option<Slot>| s.as_ref().map_or("—".to_string(), |s| format!("{} {}", s.technician, s.start));
-            const SHOWN: usize = 200;
-            for c in self.changed.iter().take(SHOWN) {
-                let _ = writeln!(
-                    o,
-                    "| {} | {} | {} | {} | {} | {} |",
-                    c.visit,
-                    c.priority,
-                    slot(&c.from),
-                    slot(&c.to),
-                    if c.communicated { "yes" } else { "no" },
-                    c.why
-                );
-            }
-            if self.changed.len() > SHOWN {
-                let _ = writeln!(o, "\n…and {} more (all in the JSON report).", self.changed.len() - SHOWN);
-            }
-            let _ = writeln!(o);
-        }
-
-        let _ = writeln!(o, "## Unassigned ({})\n", self.unassigned.len());
-        if !self.unassigned.is_empty() {
-            let mut by: BTreeMap<&str, usize> = BTreeMap::new();
-            for u in &self.unassigned {
-                *by.entry(u.code.as_str()).or_default() += 1;
-            }
-            for (code, n) in by {
-                let _ = writeln!(o, "- `{code}`: {n}");
-            }
-            let _ = writeln!(o, "\n| visit | reason |\n|---|---|");
-            for u in self.unassigned.iter().take(200) {
-                let _ = writeln!(o, "| {} | `{}` {} |", u.visit, u.code, u.reason);
-            }
-            let _ = writeln!(o);
-        }
-        let _ = writeln!(o, "## Objective by term (after)\n");
-        for (name, v) in self.objective_terms_after.named() {
-            if v.abs() > 1e-9 {
-                let _ = writeln!(o, "- {name}: {v:.1}");
-            }
-        }
-        o
+    /// The readable summary in `lang`.
+    pub fn markdown_in(&self, lang: report::Lang) -> String {
+        report::markdown(self, lang)
     }
 }

@@ -206,3 +206,85 @@ fn import_export_import_is_identical() {
     assert_eq!(fs::read_to_string(&first).unwrap(), original);
     assert_eq!(fs::read_to_string(&second).unwrap(), original);
 }
+
+#[test]
+fn batch_report_in_simplified_chinese() {
+    use rota_service::batch::report::{Lang, message};
+    let dir = scratch("batch-zh");
+    let db = dir.join("r.db");
+    let report = dir.join("报告.md");
+    // An unknown language is bad input, named with the supported ones, before anything runs.
+    let run = rota(&["batch", "--db", s(&db), "--lang", "fr", "--report", s(&report)]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--lang") && run.stderr.contains("en, zh-CN"), "{}", run.stderr);
+    assert!(!db.exists() && !report.exists());
+
+    let run = rota(&["init", "--db", s(&db), "--sample"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = rota(&[
+        "batch",
+        "--db",
+        s(&db),
+        "--date",
+        "2026-12-07",
+        "--days",
+        "5",
+        "--lang",
+        "zh-CN",
+        "--report",
+        s(&report),
+        "--iterations",
+        "30",
+        "--time-limit",
+        "60",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let md = fs::read_to_string(&report).unwrap();
+    for part in [
+        "# Rota 夜间批量重排报告 — 2026-12-07 起 5 天",
+        "**已提交** 计划版本 v",
+        "## 关键指标",
+        "| 已分配任务 |",
+        "| SLA 达成率 |",
+        "| 行驶时间、里程 |",
+        "## 变更内容",
+        "## 未分配（",
+        "## 目标函数分项（重排后）",
+        "- 行驶时间：",
+    ] {
+        assert!(md.contains(part), "report lacks {part:?}:\n{md}");
+    }
+    // No English heading, KPI name or table header is left.
+    for english in [
+        "Rota nightly batch",
+        "## KPIs",
+        "## What changed",
+        "## Unassigned",
+        "## Objective by term",
+        "SLA attainment",
+        "visits assigned",
+        "| KPI |",
+        "Outcome",
+        "newly planned",
+        "re-optimization",
+    ] {
+        assert!(!md.contains(english), "English {english:?} left in the zh-CN report:\n{md}");
+    }
+    // The JSON report is language-neutral: codes, which the Markdown names in Chinese.
+    let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(dir.join("报告.json")).unwrap()).unwrap();
+    assert_eq!(json["outcome"], "committed");
+    let unassigned = json["unassigned"].as_array().unwrap();
+    assert!(!unassigned.is_empty(), "the sample week leaves visits unassigned");
+    for u in unassigned {
+        let code = u["code"].as_str().unwrap();
+        let name = message(Lang::ZhCn, &format!("reason.{code}")).unwrap_or_else(|| panic!("no zh-CN name for {code}"));
+        assert!(md.contains(&format!("{name}（`{code}`）")), "reason {code} not named {name:?}:\n{md}");
+    }
+    for c in json["changed"].as_array().unwrap() {
+        let why = c["why"].as_str().unwrap();
+        assert!(
+            ["newly_planned", "dropped", "moved_day", "moved_technician"].contains(&why),
+            "why {why:?} is not a code"
+        );
+    }
+}

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
+use rota_service::batch::report::Lang;
 use rota_service::batch::{self, BatchError, BatchOptions, BatchReport};
 use rota_service::rota_solver::planner::Progress;
 
@@ -38,10 +39,15 @@ pub struct Args {
     /// Write the report here: Markdown (`.md`) plus JSON next to it (`.json`), or the reverse.
     #[arg(long)]
     report: Option<PathBuf>,
+    /// Language of the Markdown report: `en` or `zh-CN` (Simplified Chinese). The JSON report
+    /// is language-neutral (codes and parameters).
+    #[arg(long, default_value = "en", value_name = "LANG")]
+    lang: String,
 }
 
 pub fn run(args: Args) -> Outcome {
-    let Args { db, date, days, max_changes, time_limit, seed, iterations, shard, report } = args;
+    let Args { db, date, days, max_changes, time_limit, seed, iterations, shard, report, lang } = args;
+    let lang = Lang::parse(&lang).map_err(|e| bad_input(format!("--lang: {e}")))?;
     if !(time_limit.is_finite() && time_limit >= 0.0) {
         return Err(bad_input(format!("--time-limit must be a number of seconds ≥ 0, got {time_limit}")));
     }
@@ -106,7 +112,7 @@ pub fn run(args: Args) -> Outcome {
     }
     match result {
         Ok(r) => {
-            write_report(report.as_deref(), &r)?;
+            write_report(report.as_deref(), &r, lang)?;
             println!(
                 "{}: {} plan version v{} — {} of {} visits assigned, {} changed, {} unassigned, objective {:.1} ({:.1} s)",
                 db.display(),
@@ -123,7 +129,7 @@ pub fn run(args: Args) -> Outcome {
         }
         Err(e) => {
             if let Some(r) = e.report() {
-                write_report(report.as_deref(), r)?;
+                write_report(report.as_deref(), r, lang)?;
             }
             Err(batch_failure(e))
         }
@@ -134,7 +140,7 @@ fn batch_failure(e: BatchError) -> Failure {
     Failure { code: e.exit_code(), error: e.into() }
 }
 
-fn write_report(path: Option<&Path>, r: &BatchReport) -> Result<(), Failure> {
+fn write_report(path: Option<&Path>, r: &BatchReport, lang: Lang) -> Result<(), Failure> {
     let Some(path) = path else { return Ok(()) };
     let is_json = path.extension().is_some_and(|e| e == "json");
     let (md, json) = if is_json {
@@ -142,7 +148,7 @@ fn write_report(path: Option<&Path>, r: &BatchReport) -> Result<(), Failure> {
     } else {
         (path.to_path_buf(), path.with_extension("json"))
     };
-    rota_store::files::write_atomic(&md, r.markdown().as_bytes())?;
+    rota_store::files::write_atomic(&md, r.markdown_in(lang).as_bytes())?;
     rota_store::files::write_json(&json, r)?;
     Ok(())
 }
