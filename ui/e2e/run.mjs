@@ -6,7 +6,8 @@
 // renders the regions; dragging a visit onto an unqualified technician shows the violation and
 // is refused; dragging it to a feasible slot moves it, undo puts it back; the unassigned queue
 // filters and shows reasons from the catalogs; find a slot; optimize → progress → diff →
-// accept → a new plan version; emergency → ranked options → dispatch; KPIs; providers; history.
+// accept → a new plan version; emergency → ranked options → dispatch; KPIs; providers; coverage
+// (heat-map, map, recommendations, scenario compare); history.
 // Plus: the language switch is remembered across a reload; no label is clipped; no console
 // error; a load test on the sample scaled ×5 (2,100 visits, 300 technicians) with timings.
 import { chromium } from 'playwright-core';
@@ -332,9 +333,54 @@ async function runLanguage(lang) {
     await shot(page, `${tag}-providers`);
   });
 
+  await step('coverage: heat-map, weeks, regions coloured on the map, recommendations, scenario compare', async () => {
+    await page.click('[data-testid=tab-coverage]');
+    assert((await page.textContent('[data-testid=tab-coverage]')).includes(msg(lang, 'tab.coverage')), 'tab label from the catalog');
+    await page.waitForSelector('[data-testid=coverage-cell]');
+    assert(await page.locator('[data-testid=coverage-cell]').count() === 5 * 6 * 4, 'region × skill × 4 weeks');
+    await page.selectOption('[data-testid=coverage-weeks]', '8');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=coverage-cell]').length === 5 * 6 * 8);
+    await page.selectOption('[data-testid=coverage-weeks]', '4');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=coverage-cell]').length === 5 * 6 * 4);
+    // Cells are coloured by attainment: a short cell is not the colour of a fully covered one.
+    const colours = await page.$$eval('[data-testid=coverage-cell]', (els) => [...new Set(els.map((e) => getComputedStyle(e).backgroundColor))]);
+    assert(colours.length >= 3, `heat-map colours: ${colours.length}`);
+    const unmet = await page.locator('[data-testid=coverage-cell] .unmet').count();
+    assert(unmet >= 1, 'some cell shows unmet hours');
+    // The map: five regions, coloured; a click on a cell picks its skill and week for the map.
+    await page.waitForSelector('[data-testid=coverage-map] path');
+    assert(await page.locator('[data-testid=coverage-map] path').count() === 5, 'five regions on the coverage map');
+    const short = page.locator('[data-testid=coverage-cell]:has(.unmet)').first();
+    const skill = await short.getAttribute('data-skill');
+    await short.click();
+    assert((await page.inputValue('[data-testid=coverage-map-skill]')) !== '', 'map skill follows the clicked cell');
+    const fills = await page.$$eval('[data-testid=coverage-map] path', (els) => [...new Set(els.map((e) => e.getAttribute('fill')))]);
+    assert(fills.length >= 2, `map colours for ${skill}: ${fills.join(', ')}`);
+    const recs = await page.locator('[data-testid=recommendation]').allTextContents();
+    assert(recs.length >= 1, 'recommendations listed');
+    const skillNames = Object.values(catalogs[lang].skill);
+    assert(recs.every((t) => skillNames.some((n) => t.includes(n))), `recommendation text from the catalog: ${recs[0]}`);
+    await shot(page, `${tag}-coverage`);
+    // Scenarios: save the first recommendation as one, then compare two with the baseline.
+    const before = await page.locator('[data-testid=scenario-pick]').count();
+    await page.click('[data-testid=rec-save] >> nth=0');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=scenario-pick]').length === n + 1, before);
+    const picks = page.locator('[data-testid=scenario-pick]');
+    for (let i = 0; i < 2; i++) if (!(await picks.nth(i).isChecked())) await picks.nth(i).check();
+    await page.click('[data-testid=compare-run]');
+    await page.waitForSelector('[data-testid=compare-kpis] tbody tr');
+    assert(await page.locator('[data-testid=compare-kpis] tbody tr').count() === 9, 'nine KPIs');
+    assert(await page.locator('[data-testid=compare-regions] tbody tr').count() === 5, 'five regions');
+    const head = await page.textContent('[data-testid=compare-kpis] thead');
+    assert(head.includes(msg(lang, 'coverage.baseline')), 'baseline column');
+    assert(await page.locator('[data-testid=compare-kpis] .better').count() >= 1, 'a scenario improves a KPI');
+    await page.locator('[data-testid=compare-regions]').scrollIntoViewIfNeeded();
+    await shot(page, `${tag}-coverage-compare`);
+  });
+
   await step('no clipped labels', async () => {
     const bad = [];
-    for (const t of ['dispatch', 'unassigned', 'kpis', 'providers', 'history']) {
+    for (const t of ['dispatch', 'unassigned', 'kpis', 'providers', 'coverage', 'history']) {
       await page.click(`[data-testid=tab-${t}]`);
       await page.waitForTimeout(100);
       bad.push(...(await clipped(page)).map((x) => `${t}: ${x}`));

@@ -42,6 +42,8 @@ describe('TauriBackend', () => {
     const progress: number[] = [];
     await b.optimize({ kind: 'horizon' }, (p) => progress.push(p.fraction), new AbortController().signal);
     await b.acceptOptimization('run-1'); await b.discardOptimization('run-1'); await b.kpis(); await b.providerScorecards(); await b.routeLines('2026-12-07');
+    await b.coverageReport(4, null); await b.listScenarios(); await b.compareScenarios(['s1'], 6);
+    await b.scenarioCreate({ name: 's2', from: null, description: '', changes: {} });
     const doc = readFileSync(join(__dirname, '..', 'BACKEND.md'), 'utf8');
     const documented = new Set([...doc.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]));
     const used = new Set(calls.map((c) => c.cmd));
@@ -51,6 +53,8 @@ describe('TauriBackend', () => {
     expect(calls.find((c) => c.cmd === 'move_visit')!.args).toEqual({ req });
     expect(calls.find((c) => c.cmd === 'set_lock')!.args).toEqual({ visit: 'V1', locked: true });
     expect(calls.find((c) => c.cmd === 'optimize_accept')!.args).toEqual({ runId: 'run-1' });
+    expect(calls.find((c) => c.cmd === 'coverage_report')!.args).toEqual({ weeks: 4, scenario: null });
+    expect(calls.find((c) => c.cmd === 'compare_scenarios')!.args).toEqual({ names: ['s1'], weeks: 6 });
     expect(progress).toEqual([0.5]); // only its own run's events
   });
 

@@ -3,7 +3,7 @@
 import type { Backend, MoveRequest, Plan, Problem, Route, Stop, Technician, UndoState, Violation, Visit } from './backend/types';
 import { horizonDays } from './time';
 
-export type Tab = 'dispatch' | 'unassigned' | 'kpis' | 'providers' | 'history';
+export type Tab = 'dispatch' | 'unassigned' | 'kpis' | 'providers' | 'coverage' | 'history';
 export interface Toast { id: number; kind: 'ok' | 'error'; key: string; params?: Record<string, string | number>; violations?: Violation[] }
 
 export class AppState {

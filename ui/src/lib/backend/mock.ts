@@ -12,8 +12,9 @@
 import type {
   Backend, EditResult, EmergencyOption, EmergencyRequest, Feasibility, Kpis, MoveRequest, OptimizeProgress,
   OptimizeResult, OptimizeScope, Plan, PlanDiff, PlanVersion, Problem, ProviderScorecard, Route, RouteLine, SlotOption,
-  Technician, UndoState, Violation, Visit,
+  Technician, UndoState, Violation, Visit, CoverageView, ScenarioComparison, ScenarioCreate, ScenarioInfo, ScenarioSpec,
 } from './types';
+import { backendError, compareViews, mockCoverage, scenarioChanges } from '../coverage';
 import { earliestStart, overlapViolations, staticViolations, timeViolations, travel } from '../rules';
 import { regionOf } from '../geo';
 import { addDays, at, dayOf, hhmm, horizonDays, minOfDay, toMin, weekday } from '../time';
@@ -582,6 +583,77 @@ export class MockBackend implements Backend {
         shares: this.plan.kpis.provider_shares.filter((s) => s.provider === pr.id),
       };
     });
+  }
+
+  // ---- coverage planning (the small model of src/lib/coverage.ts, not the LP) ------------------
+  private scenarios: Map<string, { description: string; spec: ScenarioSpec; created_at: string; run_at: string | null; sla: number | null }> | null = null;
+
+  /** Two scenarios to start with, derived from the data: one more technician where the baseline's
+   * top recommendation says, and 10 % more demand everywhere. */
+  private scenarioStore() {
+    if (!this.scenarios) {
+      this.scenarios = new Map();
+      const top = mockCoverage(this.problem, 4, {}, null, 1).view.recommendations[0];
+      if (top) {
+        const p = top.params;
+        this.scenarios.set(`hire-${p.region}-${p.skill}`, {
+          description: '', created_at: this.now, run_at: null, sla: null,
+          spec: { add_technicians: [{ count: 1, region: String(p.region), skill: String(p.skill), level: Number(p.level), certifications: String(p.certifications) ? String(p.certifications).split(', ') : [] }] },
+        });
+      }
+      this.scenarios.set('demand-plus-10', { description: '', created_at: this.now, run_at: null, sla: null, spec: { demand_growth: [{ pct: 10 }] } });
+    }
+    return this.scenarios;
+  }
+
+  private coverageOf(weeks: number, scenario: string | null): CoverageView {
+    if (!Number.isInteger(weeks) || weeks < 1 || weeks > 26) {
+      throw backendError('invalid_argument', { argument: 'weeks', value: weeks }, `argument \`weeks\`: expected 1 to 26, got ${weeks}`);
+    }
+    if (scenario === null || scenario === 'baseline') return mockCoverage(this.problem, weeks).view;
+    const s = this.scenarioStore().get(scenario);
+    if (!s) throw backendError('unknown_scenario', { scenario }, `no scenario "${scenario}"`);
+    const view = mockCoverage(this.problem, weeks, s.spec, scenario).view;
+    s.run_at = this.tick();
+    s.sla = view.totals.sla_attainment_pct;
+    return view;
+  }
+
+  async coverageReport(weeks: number, scenario: string | null): Promise<CoverageView> {
+    return this.coverageOf(weeks, scenario);
+  }
+
+  async listScenarios(): Promise<ScenarioInfo[]> {
+    return [...this.scenarioStore()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, s]) => ({
+      name, description: s.description, changes: scenarioChanges(s.spec), created_at: s.created_at, run_at: s.run_at, sla_attainment_pct: s.sla,
+    }));
+  }
+
+  async compareScenarios(names: string[], weeks: number): Promise<ScenarioComparison> {
+    if (!names.length || names.length > 6) throw backendError('invalid_argument', { argument: 'names' }, 'name 1 to 6 scenarios');
+    const columns = names[0] === 'baseline' ? [] : ['baseline'];
+    for (const n of names) if (!columns.includes(n)) columns.push(n);
+    return compareViews(columns, columns.map((n) => this.coverageOf(weeks, n)));
+  }
+
+  async scenarioCreate(req: ScenarioCreate): Promise<ScenarioInfo> {
+    const store = this.scenarioStore();
+    const name = req.name.trim();
+    if (!name || name === 'baseline') throw backendError('invalid_argument', { argument: 'name' }, 'a scenario needs a name other than "baseline"');
+    if (store.has(name)) throw backendError('scenario_exists', { scenario: name }, `scenario "${name}" exists already`);
+    const base = req.from ? store.get(req.from)?.spec : {};
+    if (!base) throw backendError('unknown_scenario', { scenario: req.from ?? '' }, `no scenario "${req.from}"`);
+    const spec: ScenarioSpec = {
+      add_technicians: [...(base.add_technicians ?? []), ...(req.changes.add_technicians ?? [])],
+      remove_technicians: [...(base.remove_technicians ?? []), ...(req.changes.remove_technicians ?? [])],
+      demand_growth: [...(base.demand_growth ?? []), ...(req.changes.demand_growth ?? [])],
+    };
+    for (const a of spec.add_technicians ?? []) {
+      if (!this.problem.regions.some((r) => r.id === a.region)) throw backendError('invalid_scenario', { record: 'add_technicians', field: 'region', value: a.region }, `unknown region "${a.region}"`);
+      if (!this.problem.skills.some((k) => k.id === a.skill)) throw backendError('invalid_scenario', { record: 'add_technicians', field: 'skill', value: a.skill }, `unknown skill "${a.skill}"`);
+    }
+    store.set(name, { description: req.description, spec, created_at: this.tick(), run_at: null, sla: null });
+    return (await this.listScenarios()).find((x) => x.name === name)!;
   }
 
   /** The mock has no road network: straight legs through the stops, as the real backend draws

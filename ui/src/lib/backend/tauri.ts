@@ -1,7 +1,7 @@
 // TauriBackend: every call is one Tauri command (`window.__TAURI__.core.invoke`, available with
 // `app.withGlobalTauri`). Command names and payloads are the contract in ui/BACKEND.md.
 import type {
-  Backend, EditResult, EmergencyOption, EmergencyRequest, Feasibility, Kpis, MoveRequest, OptimizeProgress,
+  Backend, CoverageView, ScenarioComparison, ScenarioCreate, ScenarioInfo, EditResult, EmergencyOption, EmergencyRequest, Feasibility, Kpis, MoveRequest, OptimizeProgress,
   OptimizeResult, OptimizeScope, Plan, PlanVersion, Problem, ProviderScorecard, RouteLine, SlotOption, UndoState,
 } from './types';
 
@@ -62,4 +62,8 @@ export class TauriBackend implements Backend {
   kpis(version?: number) { return this.call<Kpis>('kpis', { version: version ?? null }); }
   providerScorecards() { return this.call<ProviderScorecard[]>('provider_scorecards'); }
   routeLines(day: string, version?: number) { return this.call<RouteLine[]>('route_lines', { version: version ?? null, day }); }
+  coverageReport(weeks: number, scenario: string | null) { return this.call<CoverageView>('coverage_report', { weeks, scenario }); }
+  listScenarios() { return this.call<ScenarioInfo[]>('list_scenarios'); }
+  compareScenarios(names: string[], weeks: number) { return this.call<ScenarioComparison>('compare_scenarios', { names, weeks }); }
+  scenarioCreate(req: ScenarioCreate) { return this.call<ScenarioInfo>('scenario_create', { req }); }
 }

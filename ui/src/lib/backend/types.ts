@@ -127,6 +127,49 @@ export interface ProviderScorecard {
   shares: ProviderShare[];
 }
 
+// ---- coverage planning (issue 9; ui/BACKEND.md "Coverage") ----------------------------------
+/** A text the UI renders from its catalog: a code plus parameters. */
+export interface Coded { code: string; params: Record<string, string | number> }
+/** One region × skill × week of the coverage LP. */
+export interface CoverageCell {
+  region: string; skill: string; week: number; week_start: string;
+  demand_hours: number; capacity_hours: number; allocated_hours: number; unmet_hours: number;
+  sla_attainment_pct: number; marginal_value_per_hour: number;
+}
+export interface CoverageRegionWeek { region: string; week: number; demand_hours: number; allocated_hours: number; unmet_hours: number; sla_attainment_pct: number }
+export interface CoverageTotals {
+  demand_hours: number; allocated_hours: number; unmet_hours: number; sla_attainment_pct: number;
+  sla_emergency_pct: number; sla_vip_pct: number; sla_standard_pct: number; secondary_hours: number; provider_hours: number;
+}
+export interface CoverageView {
+  scenario: string | null; start: string; weeks: number[]; regions: string[]; skills: string[];
+  /** Region-major, then skill, then week. */
+  cells: CoverageCell[]; region_weeks: CoverageRegionWeek[]; totals: CoverageTotals;
+  /** `add_technician {region, skill, level, certifications, from_week, from_date, sla_before, sla_after, overall_before, overall_after, unmet_saved, marginal_value}`. */
+  recommendations: Coded[];
+  history_rows: number;
+}
+export interface ScenarioInfo {
+  name: string; description: string;
+  /** `add_technicians`, `remove_technician`, `shift`, `day_off`, `provider_share`, `demand_growth` with params. */
+  changes: Coded[];
+  created_at: string; run_at: string | null; sla_attainment_pct: number | null;
+}
+export interface ComparedKpi { kpi: string; unit: 'pct' | 'h'; values: number[]; deltas: number[] }
+export interface ComparedRegion {
+  region: string; sla_attainment_pct: number[]; unmet_hours: number[];
+  delta_sla_attainment_pct: number[]; delta_unmet_hours: number[];
+}
+export interface ScenarioComparison { columns: string[]; weeks: number[]; kpis: ComparedKpi[]; regions: ComparedRegion[] }
+/** The changes of a scenario (a `ScenarioSpec` as `rota scenario create --spec`). */
+export interface ScenarioSpec {
+  add_technicians?: { count?: number; region: string; skill: string; level?: number; certifications?: string[]; from?: string }[];
+  remove_technicians?: string[];
+  provider_shares?: { provider: string; max_pct: number }[];
+  demand_growth?: { region?: string; skill?: string; pct: number }[];
+}
+export interface ScenarioCreate { name: string; from: string | null; description: string; changes: ScenarioSpec }
+
 export interface Backend {
   readonly kind: 'mock' | 'tauri';
   loadProblem(): Promise<Problem>;
@@ -156,4 +199,10 @@ export interface Backend {
   providerScorecards(): Promise<ProviderScorecard[]>;
   /** The day's routes as the lines a technician drives (along the roads when the problem has a road network). */
   routeLines(day: string, version?: number): Promise<RouteLine[]>;
+  /** Coverage of the live data (`scenario` null) or of a stored scenario, for `weeks` weeks. */
+  coverageReport(weeks: number, scenario: string | null): Promise<CoverageView>;
+  listScenarios(): Promise<ScenarioInfo[]>;
+  /** The baseline and the named scenarios side by side (deltas against the first column). */
+  compareScenarios(names: string[], weeks: number): Promise<ScenarioComparison>;
+  scenarioCreate(req: ScenarioCreate): Promise<ScenarioInfo>;
 }
