@@ -113,7 +113,7 @@ pub(crate) fn build_plan(model: &Model, routes: &Routes, prev: &Plan, author: &s
         }
         let Some(s) = schedule::schedule(inst, &model.travel, t, day, seq) else {
             broken.push(
-                Violation::new("shift")
+                route_problem(model, t, day, seq)
                     .with("technician", inst.technicians[t].id.clone())
                     .with("day", inst.date(day).to_string()),
             );
@@ -177,7 +177,8 @@ pub(crate) fn build_plan(model: &Model, routes: &Routes, prev: &Plan, author: &s
             Rule::Shift => "shift",
             Rule::Break => "break",
             Rule::TimeWindow => "window",
-            Rule::Travel | Rule::Timing => "overlap",
+            Rule::Travel => "travel_model",
+            Rule::Timing => "timing",
             Rule::Capacity => "capacity",
             Rule::MaxVisits => "max_visits",
             Rule::Pin | Rule::Fixed => "pin",
@@ -421,60 +422,129 @@ pub(crate) fn try_move(
         model.inst.visits[v].pin = PinRule { tech: Some(t), day: Some(day), start: Some(s) };
     }
     let found = best_insertion(model, &seq, v, t, day);
-    let alone = found.is_none() && schedule::schedule(&model.inst, &model.travel, t, day, &[v]).is_some();
+    // Diagnosed with the drop time still pinned: the visit must start exactly then.
+    let why = found.is_none().then(|| diagnose(model, &seq, v, t, day, start));
     model.inst.visits[v].pin = saved;
-    match found {
-        Some((new_seq, _, _)) => {
+    match (found, why) {
+        (Some((new_seq, _, _)), _) => {
             routes.insert((t, day), new_seq);
             Ok(routes)
         }
-        None => Err(vec![diagnose(model, &seq, v, t, day, start, alone)]),
+        (None, why) => Err(vec![why.unwrap_or_else(|| Violation::new("unknown"))]),
     }
 }
 
-/// Why no position of the route fits: the visit alone does not fit the day (shift or travel),
-/// or it collides with a stop already there (overlap) or the day is full (shift).
-fn diagnose(
-    model: &Model,
-    seq: &[VisitIdx],
-    v: VisitIdx,
-    t: TechIdx,
-    day: Day,
-    start: Option<Secs>,
-    alone: bool,
-) -> Violation {
+/// Whole minutes of `secs`, rounded up (a second late is a minute late).
+fn minutes_up(secs: Secs) -> i64 {
+    (secs.max(0) + 59) / 60
+}
+
+/// How far a diagnosis misses: its minutes late or over (0 when it has none).
+fn miss_minutes(v: &Violation) -> i64 {
+    ["late_min", "over_min"].iter().find_map(|k| v.params.get(*k).and_then(|x| x.as_i64())).unwrap_or(0)
+}
+
+/// Why `seq` has no feasible schedule for technician `t` on `day`, from its earliest times
+/// with the waits the windows impose (a stop that cannot be served in time is counted as
+/// served on arrival, so what follows is not blamed on it):
+/// - `travel_late {visit, from, late_min}`: a visit with a fixed start (a drop time, a pin, a
+///   dispatched visit) cannot be reached by then from the stop (or site) before it;
+/// - `window_late {visit, late_min}`: a stop would start after the last of its windows closes;
+/// - `day_full {over_min, end}`: the route, return included, ends after the shift (end HH:MM);
+/// - `break`: the times fit but the break does not.
+///
+/// The first stop that cannot be served is the one reported.
+pub(crate) fn route_problem(model: &Model, t: TechIdx, day: Day, seq: &[VisitIdx]) -> Violation {
     let inst = &model.inst;
     let origin = inst.origin;
     let tech = &inst.technicians[t];
-    let shift_violation = || match tech.shifts.get(day as usize).copied().flatten() {
-        Some(sh) => Violation::new("shift").with("start", hhmm(origin, sh.start)).with("end", hhmm(origin, sh.end)),
-        None => Violation::new("day_off").with("day", inst.date(day).to_string()),
+    let Some(shift) = tech.shifts.get(day as usize).copied().flatten() else {
+        return Violation::new("day_off").with("day", inst.date(day).to_string());
     };
-    if !alone {
-        if let Some(s) = start {
-            let site = inst.sites[tech.start_site].id.clone();
-            let leg = model.travel.0.travel(inst.sites[tech.start_site].loc, inst.visits[v].loc);
-            if let Some(sh) = tech.shifts.get(day as usize).copied().flatten()
-                && s - leg.secs < sh.start
-            {
-                return Violation::new("travel").with("from", site);
+    let mut ready = shift.start;
+    let mut here = inst.sites[tech.start_site].loc;
+    let mut from = inst.sites[tech.start_site].id.clone();
+    for &v in seq {
+        let visit = &inst.visits[v];
+        let arrival = ready + model.travel.0.travel(here, visit.loc).secs;
+        let start = match schedule::fixed_start(inst, v) {
+            Some(fixed) if arrival > fixed => {
+                return Violation::new("travel_late")
+                    .with("visit", visit.id.clone())
+                    .with("from", from)
+                    .with("late_min", minutes_up(arrival - fixed));
             }
-        }
-        return shift_violation();
+            Some(fixed) => fixed,
+            None => match schedule::earliest_start(inst, v, arrival) {
+                Some(start) => start,
+                None => {
+                    let Some(close) = visit.windows.iter().map(|&(_, we)| we).max() else {
+                        return Violation::new("window").with("windows", 0);
+                    };
+                    return Violation::new("window_late")
+                        .with("visit", visit.id.clone())
+                        .with("late_min", minutes_up(arrival - close));
+                }
+            },
+        };
+        ready = start + visit.duration;
+        here = visit.loc;
+        from = visit.id.clone();
+    }
+    let end = ready + model.travel.0.travel(here, inst.sites[tech.end_site].loc).secs;
+    if end > shift.end {
+        return Violation::new("day_full")
+            .with("over_min", minutes_up(end - shift.end))
+            .with("end", hhmm(origin, shift.end));
+    }
+    if shift.break_.is_some() {
+        return Violation::new("break");
+    }
+    // The schedule refused what the walk accepts: name the shift rather than guess.
+    Violation::new("shift").with("start", hhmm(origin, shift.start)).with("end", hhmm(origin, shift.end))
+}
+
+/// Why no position of `seq` takes `v` (technician `t`, `day`; `v` pinned to `start` when
+/// given):
+/// - the visit alone does not fit the day: its own problem (`travel_late` from the start site
+///   when the drop time is too early, `window_late`), or `shift` when it overruns the shift;
+/// - dropped at a time: `overlap {visit}` when it collides with a stop, else the problem of the
+///   route with the visit at that place (`travel_late` from the stop before, `window_late` of
+///   a later stop, `day_full`);
+/// - no time given: the problem of the position that comes closest (fewest minutes missed).
+fn diagnose(model: &Model, seq: &[VisitIdx], v: VisitIdx, t: TechIdx, day: Day, start: Option<Secs>) -> Violation {
+    let inst = &model.inst;
+    let origin = inst.origin;
+    let tech = &inst.technicians[t];
+    if schedule::schedule(inst, &model.travel, t, day, &[v]).is_none() {
+        let alone = route_problem(model, t, day, &[v]);
+        return match (alone.code.as_str(), tech.shifts.get(day as usize).copied().flatten()) {
+            ("day_full", Some(sh)) => {
+                Violation::new("shift").with("start", hhmm(origin, sh.start)).with("end", hhmm(origin, sh.end))
+            }
+            _ => alone,
+        };
     }
     if let Some(s) = start
         && let Some(sched) = schedule::schedule(inst, &model.travel, t, day, seq)
     {
         let end = s + inst.visits[v].duration;
-        let hit = (0..seq.len())
-            .find(|&k| sched.start[k] < end && s < sched.end[k])
-            .or_else(|| (0..seq.len()).rev().find(|&k| sched.start[k] <= s))
-            .or((!seq.is_empty()).then_some(0));
-        if let Some(k) = hit {
+        if let Some(k) = (0..seq.len()).find(|&k| sched.start[k] < end && s < sched.end[k]) {
             return Violation::new("overlap").with("visit", inst.visits[seq[k]].id.clone());
         }
+        let pos = (0..seq.len()).filter(|&k| sched.start[k] <= s).count();
+        let mut cand = seq.to_vec();
+        cand.insert(pos, v);
+        return route_problem(model, t, day, &cand);
     }
-    shift_violation()
+    (0..=seq.len())
+        .map(|pos| {
+            let mut cand = seq.to_vec();
+            cand.insert(pos, v);
+            route_problem(model, t, day, &cand)
+        })
+        .min_by_key(miss_minutes)
+        .unwrap_or_else(|| Violation::new("unknown"))
 }
 
 /// Feasible insertions of `v` over every technician-day, best (lowest score) first.

@@ -350,3 +350,173 @@ fn payloads_have_the_contract_names() {
     let f = serde_json::to_value(Feasibility::refused(vec![Violation::new("skill").with("level", 2)])).unwrap();
     assert_eq!(f, serde_json::json!({"ok": false, "violations": [{"code": "skill", "params": {"level": 2}}]}));
 }
+
+/// A desk on the tiny problem as changed by `edit` (its JSON), with no plan yet: the routes of
+/// a case are built by moves, so each case is exactly as constructed.
+fn custom_desk(name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> (Tmp, Desk) {
+    let dir = std::env::temp_dir().join(format!("rota-desk-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("rota.db");
+    let mut json: serde_json::Value = serde_json::from_str(TINY).unwrap();
+    edit(&mut json);
+    let problem: Problem = serde_json::from_value(json).unwrap();
+    let mut db = Db::create(&path).unwrap();
+    db.import_problem(Path::new("tiny-problem.json"), &problem, None).unwrap();
+    drop(db);
+    let desk = Desk::open(&path).unwrap();
+    (Tmp(dir), desk)
+}
+
+/// Sets a visit's duration and its one window on Monday 2026-12-07 (HH:MM–HH:MM).
+fn set_visit(problem: &mut serde_json::Value, id: &str, minutes: u32, from: &str, to: &str) {
+    let v = problem["visits"].as_array_mut().unwrap().iter_mut().find(|v| v["id"] == id).unwrap();
+    v["duration_min"] = serde_json::json!(minutes);
+    v["time_windows"] = serde_json::json!([{"start": format!("2026-12-07T{from}"), "end": format!("2026-12-07T{to}")}]);
+}
+
+fn mv(visit: &str, start: Option<&str>) -> MoveRequest {
+    MoveRequest {
+        visit: visit.into(),
+        technician: "T002".into(),
+        day: "2026-12-07".into(),
+        start: start.map(|s| format!("2026-12-07T{s}")),
+    }
+}
+
+/// The one violation of a refused check, and its integer parameter `key`.
+fn only(f: &Feasibility) -> &Violation {
+    assert!(!f.ok, "refused");
+    assert_eq!(f.violations.len(), 1, "{:?}", f.violations);
+    &f.violations[0]
+}
+
+fn int(v: &Violation, key: &str) -> i64 {
+    v.params.get(key).and_then(|x| x.as_i64()).unwrap_or_else(|| panic!("{key} in {v:?}"))
+}
+
+fn text<'a>(v: &'a Violation, key: &str) -> &'a str {
+    v.params.get(key).and_then(|x| x.as_str()).unwrap_or_else(|| panic!("{key} in {v:?}"))
+}
+
+// T002 works Monday 08:00–13:00 from the central depot, no break. V001 may start only
+// 10:00–10:05 and takes 60 min; V014 takes 90 min, any time of the day. The drive V014 → V001
+// is about 11 min, the depot → V014 about 5 min (haversine × 1.35 at 38 km/h).
+fn timing_desk(name: &str) -> (Tmp, Desk) {
+    let (tmp, mut desk) = custom_desk(name, |p| {
+        set_visit(p, "V001", 60, "10:00", "10:05");
+        set_visit(p, "V014", 90, "08:00", "16:30");
+    });
+    let placed = desk.move_visit(&mv("V001", None)).unwrap();
+    assert!(placed.feasibility.ok, "{:?}", placed.feasibility);
+    assert_eq!(placement(desk.current_plan(), "V001").unwrap().2, "2026-12-07T10:00");
+    (tmp, desk)
+}
+
+#[test]
+fn a_drop_that_makes_a_later_stop_miss_its_window_is_window_late_with_the_minutes() {
+    let (_tmp, mut desk) = timing_desk("window-late");
+    // V014 08:30–10:00, then V001 reached ~10:11: after its window closed at 10:05.
+    let f = desk.check_move(&mv("V014", Some("08:30"))).unwrap();
+    let v = only(&f);
+    assert_eq!(v.code, "window_late", "{v:?}");
+    assert_eq!(text(v, "visit"), "V001");
+    assert!((1..=15).contains(&int(v, "late_min")), "{v:?}");
+}
+
+#[test]
+fn a_drop_too_early_to_drive_there_is_travel_late_from_the_stop_before() {
+    let (_tmp, mut desk) = timing_desk("travel-late");
+    // After V001 (10:00–11:00) the drive takes ~11 min: 11:05 cannot be made.
+    let v = only(&desk.check_move(&mv("V014", Some("11:05"))).unwrap()).clone();
+    assert_eq!(v.code, "travel_late", "{v:?}");
+    assert_eq!((text(&v, "visit"), text(&v, "from")), ("V014", "V001"));
+    assert!((1..=15).contains(&int(&v, "late_min")), "{v:?}");
+    // From the depot at 08:00 (shift start) the drive takes ~5 min: 08:01 cannot be made.
+    let v = only(&desk.check_move(&mv("V014", Some("08:01"))).unwrap()).clone();
+    assert_eq!(v.code, "travel_late", "{v:?}");
+    assert_eq!(text(&v, "from"), "central-depot");
+    assert!((1..=10).contains(&int(&v, "late_min")), "{v:?}");
+    // On a stop's time it is an overlap with that stop; late enough it fits.
+    let v = only(&desk.check_move(&mv("V014", Some("09:30"))).unwrap()).clone();
+    assert_eq!((v.code.as_str(), text(&v, "visit")), ("overlap", "V001"));
+    assert!(desk.check_move(&mv("V014", Some("11:20"))).unwrap().ok);
+}
+
+#[test]
+fn a_route_that_no_longer_fits_the_shift_is_day_full_with_the_minutes_over() {
+    // V019 (100 min) before V001, then V009 (110 min) fits only after V001 (11:00): with the
+    // drives it would be back at the depot ~13:10, after the shift ends at 13:00.
+    let (_tmp, mut desk) = custom_desk("day-full", |p| {
+        set_visit(p, "V001", 60, "10:00", "10:05");
+        set_visit(p, "V019", 100, "08:00", "16:30");
+        set_visit(p, "V009", 110, "08:00", "16:30");
+    });
+    for visit in ["V001", "V019"] {
+        let r = desk.move_visit(&mv(visit, None)).unwrap();
+        assert!(r.feasibility.ok, "{visit}: {:?}", r.feasibility);
+    }
+    let v = only(&desk.check_move(&mv("V009", None)).unwrap()).clone();
+    assert_eq!(v.code, "day_full", "{v:?}");
+    assert_eq!(text(&v, "end"), "13:00");
+    assert!((1..=30).contains(&int(&v, "over_min")), "{v:?}");
+    // Alone, the same visit after the shift is `shift`, as before.
+    let v = only(&desk.check_move(&mv("V009", Some("12:00"))).unwrap()).clone();
+    assert_eq!(v.code, "shift", "{v:?}");
+}
+
+#[test]
+fn a_full_day_by_count_is_max_visits() {
+    let (_tmp, mut desk) = custom_desk("max-visits", |p| {
+        let t = p["technicians"].as_array_mut().unwrap().iter_mut().find(|t| t["id"] == "T002").unwrap();
+        t["max_visits_per_day"] = serde_json::json!(1);
+    });
+    assert!(desk.move_visit(&mv("V001", None)).unwrap().feasibility.ok);
+    let v = only(&desk.check_move(&mv("V014", None)).unwrap()).clone();
+    assert_eq!((v.code.as_str(), int(&v, "max")), ("max_visits", 1));
+}
+
+/// Every violation code the desk can return has a message in both UI catalogs.
+#[test]
+fn every_violation_code_of_the_desk_has_a_message_in_both_catalogs() {
+    let sources =
+        [include_str!("engine.rs"), include_str!("mod.rs"), include_str!("emergency.rs"), include_str!("optimize.rs")];
+    let quoted = |text: &str| -> Vec<String> { text.split('"').skip(1).step_by(2).map(String::from).collect() };
+    let mut codes = std::collections::BTreeSet::new();
+    for src in sources {
+        for (k, _) in src.match_indices("Violation::new(") {
+            let rest = &src[k + "Violation::new(".len()..];
+            let mut depth = 1;
+            let end = rest
+                .char_indices()
+                .find(|&(_, c)| {
+                    depth += match c {
+                        '(' => 1,
+                        ')' => -1,
+                        _ => 0,
+                    };
+                    depth == 0
+                })
+                .map_or(rest.len(), |(i, _)| i);
+            codes.extend(quoted(&rest[..end]));
+        }
+        // The checker's rules mapped to codes in build_plan: `Rule::X => "code"`.
+        for line in src.lines().filter(|l| l.trim_start().starts_with("Rule::") && l.contains("=> \"")) {
+            codes.extend(quoted(line));
+        }
+    }
+    for expected in ["day_full", "window_late", "travel_late", "timing", "travel_model", "max_visits", "skill"] {
+        assert!(codes.contains(expected), "{expected} not found among {codes:?}");
+    }
+    for (name, text) in [
+        ("en", include_str!("../../../ui/src/locales/en.json")),
+        ("zh-CN", include_str!("../../../ui/src/locales/zh-CN.json")),
+    ] {
+        let catalog: serde_json::Value = serde_json::from_str(text).unwrap();
+        for code in &codes {
+            // The queue reasons only the app gives (a Violation in the queue) are `reason.<code>`.
+            let group = if ["displaced", "manual"].contains(&code.as_str()) { "reason" } else { "rule" };
+            assert!(catalog[group][code].is_string(), "{group}.{code} missing in {name}.json");
+        }
+    }
+}
