@@ -403,14 +403,14 @@ fn recommend(
         format!(" (with {})", certs.iter().map(|&c| m.cert_ids[c].as_str()).collect::<Vec<_>>().join(", "))
     };
     let text = format!(
-        "one more {} level-{} technician{} in {} from week {} raises SLA attainment of {} there from {:.0} % to {:.0} % \
+        "one more {} L{} technician{} in {} from week {} raises SLA attainment of {} there from {:.0} % to {:.0} % \
          (all regions {:.1} % → {:.1} %, {:.1} unmet hours fewer; marginal value {:.1} per hour)",
-        m.skill_names[s].to_lowercase(),
+        m.skill_ids[s],
         level,
         cert_text,
         m.region_names[r],
         before.weeks[w],
-        m.skill_names[s].to_lowercase(),
+        m.skill_ids[s],
         b,
         a,
         before.kpis.sla_attainment_pct,

@@ -219,7 +219,7 @@ fn recommendations_are_computed_by_re_solving() {
     let changed = scenario::apply(&p, &spec, rep.start).unwrap();
     let after = run(&changed, &history, &CoverageSettings { recommendations: 0, ..settings(2) }, &[]).unwrap();
     assert!((after.kpis.sla_attainment_pct - rec.overall_after_pct).abs() < 1e-6);
-    assert!(rec.text.contains("West") && rec.text.contains("hvac level-"), "{}", rec.text);
+    assert!(rec.text.contains("West") && rec.text.contains("one more hvac L"), "{}", rec.text);
 }
 
 #[test]
