@@ -365,6 +365,14 @@ async function runLanguage(lang) {
     const before = await page.locator('[data-testid=scenario-pick]').count();
     await page.click('[data-testid=rec-save] >> nth=0');
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid=scenario-pick]').length === n + 1, before);
+    // And one from the form: two more technicians in the first region for the first skill.
+    await page.fill('[data-testid=scenario-name]', 'form-two-more');
+    await page.selectOption('[data-testid=scenario-region]', { index: 1 });
+    await page.selectOption('[data-testid=scenario-skill]', { index: 1 });
+    await page.fill('[data-testid=scenario-count]', '2');
+    await page.click('[data-testid=scenario-create]');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=scenario-pick]').length === n + 2, before);
+    assert(await page.locator('[data-testid=scenario-pick][data-name=form-two-more]').isChecked(), 'the new scenario is picked');
     const picks = page.locator('[data-testid=scenario-pick]');
     for (let i = 0; i < 2; i++) if (!(await picks.nth(i).isChecked())) await picks.nth(i).check();
     await page.click('[data-testid=compare-run]');
