@@ -224,7 +224,15 @@ pub fn shard_regions(problem: &Problem, index: u32, count: u32) -> BTreeSet<Stri
 /// Cuts the stored problem to `start + days` (and a shard's regions): done and cancelled visits
 /// go, dispatched and in-progress visits outside the horizon go, open visits whose windows or
 /// pins all fall outside go. `current` comes from the current plan where it has the visit.
-pub fn horizon_problem(snapshot: &Snapshot, start: NaiveDate, days: u32, shard: Option<(u32, u32)>) -> Problem {
+/// A `locked` visit (locked in the desktop app) is pinned to its technician, day and start in
+/// the current plan, like a stored pin.
+pub fn horizon_problem(
+    snapshot: &Snapshot,
+    locked: &BTreeSet<String>,
+    start: NaiveDate,
+    days: u32,
+    shard: Option<(u32, u32)>,
+) -> Problem {
     let mut p = snapshot.problem.clone();
     p.horizon = Horizon { start, days };
     let begin = LocalDateTime(start.and_hms_opt(0, 0, 0).unwrap_or_default());
@@ -232,6 +240,18 @@ pub fn horizon_problem(snapshot: &Snapshot, start: NaiveDate, days: u32, shard: 
     let inside = |t: LocalDateTime| begin <= t && t < end;
     let in_plan: BTreeMap<&str, (&str, LocalDateTime)> =
         snapshot.current_assignments.iter().map(|(v, t, s)| (v.as_str(), (t.as_str(), *s))).collect();
+
+    let techs: BTreeSet<&str> = snapshot.problem.technicians.iter().map(|t| t.id.as_str()).collect();
+    for v in &mut p.visits {
+        if !locked.contains(&v.id) || !v.status.is_plannable() {
+            continue;
+        }
+        if let Some(&(tech, at)) = in_plan.get(v.id.as_str())
+            && techs.contains(tech)
+        {
+            v.pin = Some(Pin { technician: Some(tech.to_string()), day: Some(at.date()), start: Some(at) });
+        }
+    }
 
     if let Some((index, count)) = shard {
         // Regions by shard; a technician belongs to the shard of its first primary region.
@@ -300,6 +320,14 @@ pub fn horizon_problem(snapshot: &Snapshot, start: NaiveDate, days: u32, shard: 
         }
     }
     p
+}
+
+/// The visits locked in the desktop app in plan version `current` (kept in the version's note
+/// by [`crate::desk`]); none for a version the desk did not write.
+pub fn desk_locks(db: &Db, current: Option<i64>) -> Result<BTreeSet<String>, StoreError> {
+    let Some(id) = current else { return Ok(BTreeSet::new()) };
+    let note = db.plan_versions()?.into_iter().find(|i| i.id == id).map(|i| i.note).unwrap_or_default();
+    Ok(crate::desk::VersionMeta::parse(&note).map(|m| m.locked.into_iter().collect()).unwrap_or_default())
 }
 
 /// Builds the travel model of a stored problem (a road network comes from the database).
@@ -394,7 +422,11 @@ pub fn run(
             message: format!("--days must be 1–{}, got {days}", validate::MAX_HORIZON_DAYS),
         });
     }
-    let mut problem = horizon_problem(&snapshot, start, days, opts.shard);
+    let locked = desk_locks(&db, snapshot.head.current_plan_id)?;
+    if !locked.is_empty() {
+        log(&format!("{} stop(s) locked in the desktop app: kept as pins", locked.len()));
+    }
+    let mut problem = horizon_problem(&snapshot, &locked, start, days, opts.shard);
     let mut instance = compile(db_path, &problem)?;
     let setup = Instant::now();
     let travel = travel_model(db_path, &snapshot, &problem, &instance)?;
@@ -495,13 +527,27 @@ pub fn run(
     pause_point("checked");
 
     let created_at = chrono::Local::now().naive_local().format("%Y-%m-%dT%H:%M:%S").to_string();
+    // Locks the new plan kept stay locks: the version note carries them, as the desk writes it.
+    let placed = slots(&plan);
+    let kept_locks: Vec<String> = locked.iter().filter(|v| placed.contains_key(*v)).cloned().collect();
+    let note = if kept_locks.is_empty() {
+        String::new()
+    } else {
+        let meta = crate::desk::VersionMeta {
+            desk: 1,
+            action: crate::desk::Action::new("solve").with("seed", opts.seed),
+            locked: kept_locks,
+            queue: BTreeMap::new(),
+        };
+        serde_json::to_string(&meta).unwrap_or_default()
+    };
     let version = NewPlanVersion {
         plan: &plan,
         parent: snapshot.head.current_plan_id,
         author: "batch",
         horizon: Horizon { start, days },
         shard: opts.shard.map(|(i, n)| format!("{i}/{n}")),
-        note: String::new(),
+        note,
         created_at,
     };
     if opts.shard.is_some() {

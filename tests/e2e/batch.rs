@@ -288,3 +288,67 @@ fn batch_report_in_simplified_chinese() {
         );
     }
 }
+
+#[test]
+fn locks_from_the_desktop_app_are_kept_by_the_batch_and_stay_locks() {
+    use rota_service::desk::Desk;
+    let dir = scratch("batch-locks");
+    let db = dir.join("r.db");
+    // The desktop app's first start: the sample and an initial plan; the dispatcher locks a stop
+    // on each of several routes.
+    let mut desk = Desk::open_or_create_sample_with(&db, Duration::from_secs(2)).unwrap();
+    let problem = Db::open(&db).unwrap().problem().unwrap().unwrap();
+    let plannable = |id: &str| problem.visits.iter().any(|v| v.id == id && v.status.is_plannable());
+    let mut locks = Vec::new();
+    for r in &desk.current_plan().routes {
+        if let Some(stop) = r.stops.iter().find(|s| plannable(&s.visit))
+            && !locks.iter().any(|(_, t, _): &(String, String, String)| *t == r.technician)
+        {
+            locks.push((stop.visit.clone(), r.technician.clone(), stop.start.to_string()));
+        }
+        if locks.len() == 8 {
+            break;
+        }
+    }
+    assert_eq!(locks.len(), 8);
+    for (visit, _, _) in &locks {
+        let edit = desk.set_lock(visit, true).unwrap();
+        assert!(edit.version.is_some(), "lock {visit}: {:?}", edit.feasibility);
+    }
+    let locked_version = desk.current_version().unwrap();
+    drop(desk);
+
+    let report = dir.join("report.md");
+    let run = rota(&[
+        "batch",
+        "--db",
+        s(&db),
+        "--date",
+        "2026-12-07",
+        "--days",
+        "5",
+        "--iterations",
+        "30",
+        "--report",
+        s(&report),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("8 stop(s) locked in the desktop app"), "{}", run.stderr);
+    let store = Db::open(&db).unwrap();
+    let head = store.head().unwrap().current_plan_id.unwrap();
+    assert_ne!(head, locked_version, "the batch committed a new version");
+    let plan = store.plan(head).unwrap();
+    for (visit, tech, start) in &locks {
+        let at = plan.routes.iter().find_map(|r| {
+            r.stops.iter().find(|s| &s.visit == visit).map(|s| (r.technician.clone(), s.start.to_string()))
+        });
+        assert_eq!(at, Some((tech.clone(), start.clone())), "locked {visit} must keep technician and start");
+    }
+    // The batch's version carries the locks on: the app still shows them locked.
+    let desk = Desk::open(&db).unwrap();
+    assert_eq!(desk.current_version(), Some(head));
+    let view = desk.load_plan(None).unwrap();
+    for (visit, _, _) in &locks {
+        assert!(view.locked.contains(visit), "{visit} is no longer locked after the batch");
+    }
+}

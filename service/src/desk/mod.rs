@@ -78,7 +78,9 @@ pub struct VersionMeta {
 }
 
 impl VersionMeta {
-    fn parse(note: &str) -> Option<VersionMeta> {
+    /// The desk's metadata in a plan version's note (`None` for a note the desk did not write,
+    /// e.g. a batch's). The nightly batch reads the locks from it.
+    pub fn parse(note: &str) -> Option<VersionMeta> {
         serde_json::from_str::<VersionMeta>(note).ok().filter(|m| m.desk == 1)
     }
 }
