@@ -130,7 +130,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--time-limit", type=float, default=1.0)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--bks", required=True)
+    ap.add_argument("--bks", required=True, help="CSV of best-known solutions; instances not in it get no gap")
     ap.add_argument("--solvers", default="pyvrp,ortools,vroom")
     ap.add_argument("files", nargs="+")
     a = ap.parse_args()
@@ -156,10 +156,12 @@ def main():
                 print(f"{s},{name},,,{bks.get(name)},,no solution,{secs:.2f}")
                 continue
             ok, total = check(rows, cap, fleet, routes)
-            gap = 100 * (total - bks[name]) / bks[name]
-            if ok:
+            ref = bks.get(name)  # instances without a best-known solution get no gap
+            gap = 100 * (total - ref) / ref if ref else None
+            if ok and gap is not None:
                 gaps[s].append(gap)
-            print(f"{s},{name},{len(routes)},{total:.2f},{bks[name]},{gap:.3f},{ok},{secs:.2f}", flush=True)
+            gap_text = f"{gap:.3f}" if gap is not None else ""
+            print(f"{s},{name},{len(routes)},{total:.2f},{ref or ''},{gap_text},{ok},{secs:.2f}", flush=True)
     for s, g in gaps.items():
         if g:
             print(f"# {s}: feasible {len(g)}/{len(a.files)}, gap avg {statistics.mean(g):+.3f} %, "
