@@ -250,8 +250,49 @@ fn coverage_report_scenarios_and_comparison_over_ipc() {
         let (d, a, u) = (d.expect("demand"), a.expect("allocated"), u.expect("unmet"));
         assert!((u - (d - a)).abs() < 1e-6, "{c}");
     }
+    // The shapes ui/src/lib/backend/types.ts (CoverageView, CoverageCell, CoverageTotals) reads.
+    let keys = |v: &Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().expect("an object").keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(
+        keys(&report),
+        [
+            "cells",
+            "history_rows",
+            "recommendations",
+            "region_weeks",
+            "regions",
+            "scenario",
+            "skills",
+            "start",
+            "totals",
+            "weeks"
+        ]
+    );
+    assert_eq!(
+        keys(&cells[0]),
+        [
+            "allocated_hours",
+            "capacity_hours",
+            "demand_hours",
+            "marginal_value_per_hour",
+            "region",
+            "skill",
+            "sla_attainment_pct",
+            "unmet_hours",
+            "week",
+            "week_start"
+        ]
+    );
+    assert_eq!(keys(&report["totals"]).len(), 9);
+    assert!(report["history_rows"].as_u64() > Some(0), "the app's sample database has the visit history");
     let rec = &report["recommendations"][0];
     assert_eq!(rec["code"], "add_technician", "{report}");
+    for p in ["region", "skill", "level", "certifications", "from_week", "from_date", "sla_before", "sla_after"] {
+        assert!(rec["params"].get(p).is_some(), "{p} in {rec}");
+    }
     assert!(rec["params"]["sla_after"].as_f64() > rec["params"]["sla_before"].as_f64(), "{rec}");
     assert_eq!(t.ok("list_scenarios", json!({})), json!([]));
     let req = json!({ "name": "more", "description": "", "from": null, "changes": {
