@@ -10,6 +10,7 @@ pub mod coverage;
 pub mod desk;
 pub mod feeds;
 pub mod providers;
+pub mod sample;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;

@@ -14,14 +14,13 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
-/// The sample database with the sample visit history.
+/// The sample database: `rota init --sample` loads the sample visit history with it.
 fn sample_db(name: &str) -> PathBuf {
     let db = scratch(name).join("r.db");
     let run = rota(&["init", "--db", s(&db), "--sample"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let run = rota(&["import", "--db", s(&db), "history", HISTORY]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("history row(s)"), "{}", run.stdout);
+    assert!(run.stdout.contains("visit-history rows"), "{}", run.stdout);
+    assert!(!Db::open(&db).unwrap().history().unwrap().is_empty());
     db
 }
 
@@ -183,9 +182,16 @@ fn a_bad_history_file_imports_nothing_and_names_line_and_field() {
     assert_eq!(rota(&["init", "--db", s(&db), "--sample"]).code, 0);
     let bad = dir.join("history.csv");
     std::fs::write(&bad, "date,region,skill,visits,hours\n2026-11-02,north,hvac,3,4.5\n2026-11-03,north,welding,1,1\n2026-11-04,north,hvac,two,1\n").unwrap();
+    let before = Db::open(&db).unwrap().history().unwrap();
     let run = rota(&["import", "--db", s(&db), "history", s(&bad)]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("line 3: skill: unknown skill \"welding\""), "{}", run.stderr);
     assert!(run.stderr.contains("line 4: visits"), "{}", run.stderr);
-    assert!(Db::open(&db).unwrap().history().unwrap().is_empty(), "all or nothing");
+    assert_eq!(Db::open(&db).unwrap().history().unwrap(), before, "all or nothing");
+    // The sample history file itself imports: its rows replace the equal rows init stored.
+    let run = rota(&["import", "--db", s(&db), "history", HISTORY]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows = std::fs::read_to_string(crate::cli::root().join(HISTORY)).unwrap().lines().count() - 1;
+    assert!(run.stdout.contains(&format!("{rows} history row(s)")), "{}", run.stdout);
+    assert_eq!(Db::open(&db).unwrap().history().unwrap(), before);
 }

@@ -126,7 +126,9 @@ fn keygen_sign_trust_import_then_replay_and_tampering_are_refused() {
 fn performance_history_imports_and_the_report_shows_scorecards() {
     let dir = scratch("ratings-report");
     let db = dir.join("rota.db");
-    assert_eq!(rota(&["init", "--db", s(&db), "--sample"]).code, 0);
+    // The sample's master data without its performance records (`init --sample` loads those).
+    assert_eq!(rota(&["import", "--db", s(&db), "roads", "fixtures/sample/roads.json"]).code, 0);
+    assert_eq!(rota(&["import", "--db", s(&db), "problem", "fixtures/sample/problem.json"]).code, 0);
 
     // A bad file: every bad row named, nothing imported.
     let bad = dir.join("bad.csv");
@@ -164,6 +166,15 @@ fn performance_history_imports_and_the_report_shows_scorecards() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.starts_with("| provider | rating |"), "{}", run.stdout);
     assert_eq!(run.stdout.lines().count(), 2 + 3);
+
+    // `rota init --sample` loads the same performance records: the same scorecards right away.
+    let sample = dir.join("sample.db");
+    let init = rota(&["init", "--db", s(&sample), "--sample"]);
+    assert_eq!(init.code, 0, "{}", init.stderr);
+    assert!(init.stdout.contains(&format!("{rows} performance records")), "{}", init.stdout);
+    let from_init = rota(&["providers", "report", "--db", s(&sample), "--markdown", "--as-of", "2026-12-07"]);
+    assert_eq!(from_init.code, 0, "{}", from_init.stderr);
+    assert_eq!(from_init.stdout, run.stdout);
 }
 
 fn performance_path() -> std::path::PathBuf {
@@ -220,7 +231,6 @@ fn on_the_sample_the_allocation_explains_its_effects_and_its_plan_checks() {
     let dir = scratch("ratings-allocate");
     let db = dir.join("rota.db");
     assert_eq!(rota(&["init", "--db", s(&db), "--sample"]).code, 0);
-    assert_eq!(rota(&["import", "--db", s(&db), "performance", PERFORMANCE]).code, 0);
     let problem = sample_copy(&dir, "problem.json", |_| {});
     let rated = dir.join("rated.json");
     let plan = dir.join("plan.json");

@@ -9,7 +9,8 @@ pub struct Args {
     /// The SQLite database file to create.
     #[arg(long)]
     db: PathBuf,
-    /// Load the bundled Northvale sample service area (master data and road network).
+    /// Load the bundled Northvale sample service area: master data, road network, a year of
+    /// visit history (coverage forecasts) and provider performance (ratings) — all or nothing.
     #[arg(long)]
     sample: bool,
 }
@@ -18,18 +19,11 @@ pub fn run(Args { db, sample }: Args) -> Outcome {
     if db.exists() && std::fs::metadata(&db).is_ok_and(|m| m.len() > 0) {
         return Err(bad_input(format!("{}: already exists; rota init never overwrites a database", db.display())));
     }
-    let mut store = Db::create(&db).map_err(store_failure)?;
     if sample {
-        let problem = rota_fixtures::sample_problem();
-        let network = match &problem.travel {
-            rota_service::rota_solver::format::TravelSpec::Road { network, .. } => network.clone(),
-            _ => "roads.json".into(),
-        };
-        let counts = store
-            .import_problem(&db, &problem, Some((&network, rota_fixtures::SAMPLE_ROADS_JSON.as_bytes())))
-            .map_err(store_failure)?;
+        let counts = rota_service::sample::create_sample_db(&db).map_err(store_failure)?;
         println!("{}: created with the Northvale sample: {counts}", db.display());
     } else {
+        Db::create(&db).map_err(store_failure)?;
         println!("{}: created (empty; `rota import --db {} problem FILE` fills it)", db.display(), db.display());
     }
     Ok(0)
