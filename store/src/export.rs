@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use rota_solver::format::{Location, Plan, Problem};
-use rota_solver::travel::geometry::route_line;
+use rota_solver::format::{Plan, Problem};
+use rota_solver::travel::geometry::{places, route_line, route_places};
 use rota_solver::travel::road::RoadGraph;
 
 /// One row per stop, then one per unassigned visit (empty technician).
@@ -49,30 +49,16 @@ pub fn plan_csv(plan: &Plan) -> Result<String, csv::Error> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-fn locations(problem: &Problem) -> BTreeMap<&str, Location> {
-    problem
-        .sites
-        .iter()
-        .map(|s| (s.id.as_str(), s.location))
-        .chain(problem.visits.iter().map(|v| (v.id.as_str(), v.location)))
-        .collect()
-}
-
 /// Routes as a GeoJSON FeatureCollection: per route a LineString (start site → stops → end
 /// site) and a Point per stop. With a road graph the lines follow the roads (property
 /// `line: "road"`); without one, or where a leg has no road path, they are straight
 /// (`line: "straight"`).
 pub fn plan_geojson(plan: &Plan, problem: &Problem, roads: Option<&RoadGraph>) -> serde_json::Value {
-    let at = locations(problem);
+    let at = places(problem);
     let pos = |id: &str| at.get(id).map(|l| serde_json::json!([l.lon, l.lat]));
     let mut features = Vec::new();
     for r in &plan.routes {
-        let places: Vec<Location> = std::iter::once(r.start_site.as_str())
-            .chain(r.stops.iter().map(|s| s.visit.as_str()))
-            .chain(std::iter::once(r.end_site.as_str()))
-            .filter_map(|id| at.get(id).copied())
-            .collect();
-        let (coords, line) = route_line(&places, roads);
+        let (coords, line) = route_line(&route_places(r, &at), roads);
         features.push(serde_json::json!({
             "type": "Feature",
             "geometry": {"type": "LineString", "coordinates": coords},

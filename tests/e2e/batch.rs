@@ -108,6 +108,22 @@ fn init_sample_then_batch_commits_a_version_with_a_readable_report() {
         serde_json::from_str(&fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
     let stops: usize = plan.routes.iter().map(|r| r.stops.len()).sum();
     assert_eq!(fs::read_to_string(dir.join("plan.csv")).unwrap().lines().count(), 1 + stops + plan.unassigned.len());
+    // The sample has a road network: every route line follows it (more points than places).
+    let routes: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("routes.geojson")).unwrap()).unwrap();
+    let lines: Vec<&serde_json::Value> =
+        routes["features"].as_array().unwrap().iter().filter(|f| f["properties"]["kind"] == "route").collect();
+    assert_eq!(lines.len(), plan.routes.len());
+    for (line, route) in lines.iter().zip(&plan.routes) {
+        assert_eq!(line["properties"]["line"], "road", "{}", line["properties"]);
+        let points = line["geometry"]["coordinates"].as_array().unwrap().len();
+        assert!(
+            points > route.stops.len() + 2,
+            "{}: {points} points for {} stops",
+            route.technician,
+            route.stops.len()
+        );
+    }
     let ics: Vec<_> = fs::read_dir(dir.join("ical")).unwrap().collect();
     assert!(!ics.is_empty());
     let one = fs::read_to_string(ics[0].as_ref().unwrap().path()).unwrap();

@@ -1,11 +1,8 @@
 //! `route_lines`: the lines the map draws for a day's routes, along the roads of the problem's
 //! road network (straight where there is none). Read-only.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
-use rota_solver::format::Location;
-use rota_solver::travel::geometry::{Coord, route_line};
+use rota_solver::travel::geometry::{Coord, places, route_line, route_places};
 use serde::Serialize;
 
 use super::{BackendError, Desk};
@@ -26,13 +23,7 @@ impl Desk {
     /// version, each as the line a technician drives.
     pub fn route_lines(&self, version: Option<i64>, day: NaiveDate) -> Result<Vec<RouteLine>, BackendError> {
         let view = self.load_plan(version)?;
-        let problem = &self.model.problem;
-        let at: HashMap<&str, Location> = problem
-            .sites
-            .iter()
-            .map(|s| (s.id.as_str(), s.location))
-            .chain(problem.visits.iter().map(|v| (v.id.as_str(), v.location)))
-            .collect();
+        let at = places(&self.model.problem);
         let roads = self.model.road.as_deref().map(|r| &r.graph);
         Ok(view
             .plan
@@ -40,12 +31,7 @@ impl Desk {
             .iter()
             .filter(|r| r.day == day)
             .map(|r| {
-                let places: Vec<Location> = std::iter::once(r.start_site.as_str())
-                    .chain(r.stops.iter().map(|s| s.visit.as_str()))
-                    .chain(std::iter::once(r.end_site.as_str()))
-                    .filter_map(|id| at.get(id).copied())
-                    .collect();
-                let (coordinates, kind) = route_line(&places, roads);
+                let (coordinates, kind) = route_line(&route_places(r, &at), roads);
                 RouteLine { technician: r.technician.clone(), day: r.day, line: kind.as_str(), coordinates }
             })
             .collect())

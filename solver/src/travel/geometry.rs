@@ -1,8 +1,10 @@
 //! The lines a map draws for routes: along the roads when the problem has a road network,
 //! straight between places otherwise. Pure: the caller passes the places in driving order.
 
+use std::collections::HashMap;
+
 use super::road::RoadGraph;
-use crate::format::Location;
+use crate::format::{Location, Problem, Route};
 
 /// `[lon, lat]`, the GeoJSON coordinate order.
 pub type Coord = [f64; 2];
@@ -23,6 +25,26 @@ impl LineKind {
             LineKind::Straight => "straight",
         }
     }
+}
+
+/// Every place of a problem by id: its sites and its visits.
+pub fn places(problem: &Problem) -> HashMap<&str, Location> {
+    problem
+        .sites
+        .iter()
+        .map(|s| (s.id.as_str(), s.location))
+        .chain(problem.visits.iter().map(|v| (v.id.as_str(), v.location)))
+        .collect()
+}
+
+/// Where a route goes, in driving order: its start site, its stops, its end site (ids not in
+/// `places` are skipped).
+pub fn route_places(route: &Route, places: &HashMap<&str, Location>) -> Vec<Location> {
+    std::iter::once(route.start_site.as_str())
+        .chain(route.stops.iter().map(|s| s.visit.as_str()))
+        .chain(std::iter::once(route.end_site.as_str()))
+        .filter_map(|id| places.get(id).copied())
+        .collect()
 }
 
 /// The line of one leg from `from` to `to`: the access leg to the road node `from` snaps to,
