@@ -178,7 +178,7 @@ pub async fn kpis(state: State<'_, DeskState>, version: Option<Value>) -> Res<Kp
 
 #[tauri::command]
 pub async fn provider_scorecards(state: State<'_, DeskState>) -> Res<Vec<ProviderScorecard>> {
-    state.run(|d| Ok(d.provider_scorecards())).await
+    state.run(|d| d.provider_scorecards()).await
 }
 
 /// Runs a coverage use case on the desk's database file on the blocking pool, without holding

@@ -295,11 +295,17 @@ try {
     assert(gap <= 5, `${dragged.visit} starts within 5 min of the drop time ${dragged.start}, got ${drop.start}`);
   });
 
-  await step('KPIs and plan history render from the database', async () => {
+  await step('KPIs, provider scorecards and plan history render from the database', async () => {
     await click('[data-testid=tab-kpis]');
     await waitCss('[data-testid=kpi-table]');
     await sleep(300);
     await shot('kpis');
+    // Provider scorecards rated from the performance records the first start imports.
+    await click('[data-testid=tab-providers]');
+    await waitFor('three scorecards', async () => (await count('[data-testid=scorecard]')) === 3);
+    const sources = await exec(`return [...document.querySelectorAll('[data-testid=rating-source]')].map((e) => e.dataset.source)`);
+    assert(sources.every((x) => x === 'performance'), `ratings from the performance records: ${sources}`);
+    await shot('providers');
     await click('[data-testid=tab-history]');
     await waitFor('versions listed', async () => (await count('[data-testid=version]')) >= 3);
     await shot('history');

@@ -175,6 +175,12 @@ describe('MockBackend', () => {
     expect(cards.map((c) => c.provider)).toEqual(['apex', 'brightline', 'crescent']);
     expect(cards.every((c) => c.certified_now)).toBe(true);
     expect(cards.find((c) => c.provider === 'crescent')!.certified_until).toBe('2026-12-10');
+    // No performance records in the mock: the master data's rating, said so, no record rates.
+    for (const c of cards) {
+      expect(c.rating_source).toBe('master_data');
+      expect(c.rating_low <= c.rating && c.rating <= c.rating_high).toBe(true);
+      expect([c.record_visits, c.record_on_time_pct, c.record_first_time_fix_pct]).toEqual([0, null, null]);
+    }
   });
 
   it('scales the sample for load tests', () => {

@@ -312,6 +312,9 @@ impl Desk {
                 .map_err(store_error)?;
             // The sample visit history, so the coverage view forecasts demand beyond the known visits.
             db.import_history(Path::new("history.csv"), rota_fixtures::SAMPLE_HISTORY_CSV).map_err(store_error)?;
+            // And its providers' performance records, which rate them on the scorecards.
+            db.import_performance_csv(Path::new("performance.csv"), rota_fixtures::SAMPLE_PERFORMANCE_CSV)
+                .map_err(store_error)?;
         }
         let mut desk = Desk::open(path)?;
         if desk.state.version.is_none() {
@@ -427,12 +430,21 @@ impl Desk {
         UndoState { can_undo: !self.undo_stack.is_empty(), can_redo: !self.redo_stack.is_empty() }
     }
 
-    /// `provider_scorecards`: per provider, its contract and what the current plan gives it.
-    pub fn provider_scorecards(&self) -> Vec<ProviderScorecard> {
+    /// `provider_scorecards`: per provider, its contract, its rating from the stored
+    /// performance records and certified feeds ([`crate::providers::scorecards`] as of the
+    /// horizon's first day; the problem's rating only for a provider with neither), and what
+    /// the current plan gives it.
+    pub fn provider_scorecards(&self) -> Result<Vec<ProviderScorecard>, BackendError> {
         let inst = &self.model.inst;
         let plan = &self.state.plan;
         let today = inst.origin;
-        self.model
+        let rated: BTreeMap<String, crate::providers::Scorecard> = crate::providers::scorecards(&self.db, Some(today))
+            .map_err(store_error)?
+            .into_iter()
+            .map(|c| (c.provider.clone(), c))
+            .collect();
+        Ok(self
+            .model
             .problem
             .providers
             .iter()
@@ -457,22 +469,38 @@ impl Desk {
                     }
                 }
                 let pct = |k: u32| if n == 0 { 0.0 } else { 100.0 * f64::from(k) / f64::from(n) };
+                let card = rated.get(&pr.id);
+                let master = pr.rating.unwrap_or(0.5);
+                let (source, issuer) = match card.map(|c| &c.source) {
+                    Some(crate::providers::RatingSource::Feed { issuer, .. }) => ("feed", Some(issuer.clone())),
+                    Some(crate::providers::RatingSource::Performance) => ("performance", None),
+                    _ => ("master_data", None),
+                };
                 ProviderScorecard {
                     provider: pr.id.clone(),
                     name: pr.name.clone(),
                     certification_level: pr.certification_level,
                     certified_until: pr.certified_until.to_string(),
                     certified_now: pr.certified_until >= today,
-                    rating: pr.rating.unwrap_or(0.5),
+                    rating: card.map_or(master, |c| c.rating),
                     regions: pr.regions.clone(),
                     share: SharePct { min_pct: pr.share.min_pct, max_pct: pr.share.max_pct },
                     planned_visits: n,
                     on_time_pct: pct(on_time),
                     first_time_fix_pct: pct(ftf),
                     shares: plan.kpis.provider_shares.iter().filter(|s| s.provider == pr.id).cloned().collect(),
+                    rating_low: card.map_or(master, |c| c.low),
+                    rating_high: card.map_or(master, |c| c.high),
+                    rating_source: source.to_string(),
+                    rating_issuer: issuer,
+                    weight: card.map_or(master, |c| c.weight),
+                    record_visits: card.map_or(0, |c| c.visits as u32),
+                    record_on_time_pct: card.and_then(|c| c.on_time).map(|x| 100.0 * x),
+                    record_first_time_fix_pct: card.and_then(|c| c.first_time_fix).map(|x| 100.0 * x),
+                    trend: card.and_then(|c| c.trend),
                 }
             })
-            .collect()
+            .collect())
     }
 
     // ----- edits ---------------------------------------------------------------------

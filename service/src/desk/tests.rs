@@ -520,3 +520,48 @@ fn every_violation_code_of_the_desk_has_a_message_in_both_catalogs() {
         }
     }
 }
+
+#[test]
+fn provider_scorecards_rate_from_the_stored_performance_records() {
+    let dir = std::env::temp_dir().join(format!("rota-desk-scorecards-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let _tmp = Tmp(dir.clone());
+    // The app's first start: the sample with its history and performance records, solved.
+    let desk = Desk::open_or_create_sample_with(&dir.join("rota.db"), Duration::from_secs(1)).unwrap();
+    let cards = desk.provider_scorecards().unwrap();
+    let expected = crate::providers::scorecards(&desk.db, Some(desk.model.inst.origin)).unwrap();
+    let problem = desk.load_problem();
+    assert_eq!(cards.len(), problem.providers.len());
+    assert_eq!(cards.len(), expected.len());
+    for (c, e) in cards.iter().zip(&expected) {
+        assert_eq!(c.provider, e.provider);
+        assert_eq!(c.rating_source, "performance", "{c:?}");
+        assert_eq!((c.rating, c.rating_low, c.rating_high, c.weight), (e.rating, e.low, e.high, e.weight));
+        assert!(c.rating_low <= c.rating && c.rating <= c.rating_high, "{c:?}");
+        assert!(c.record_visits > 0 && c.record_visits as usize == e.visits, "{c:?}");
+        assert_eq!(c.record_on_time_pct, e.on_time.map(|x| 100.0 * x));
+        assert_eq!(c.record_first_time_fix_pct, e.first_time_fix.map(|x| 100.0 * x));
+    }
+    // Not the master data's rating field: the records rank Apex above Crescent
+    // (fixtures/src/performance.rs: Apex strong, Crescent weak).
+    let rating = |p: &str| cards.iter().find(|c| c.provider == p).unwrap().rating;
+    assert!(rating("apex") > rating("crescent"), "{cards:?}");
+    assert!(
+        cards.iter().any(|c| problem.providers.iter().any(|p| p.id == c.provider && p.rating != Some(c.rating))),
+        "the ratings equal the master data's: {cards:?}"
+    );
+    // What the plan gives each provider is still the current plan's.
+    let planned: u32 = cards.iter().map(|c| c.planned_visits).sum();
+    let by_plan: u32 = desk.current_plan().kpis.provider_shares.iter().map(|s| s.visits).sum();
+    assert_eq!(planned, by_plan);
+
+    // Without records or feeds the master data's rating is used, and said so.
+    let (_tmp2, tiny) = tiny_desk("scorecards-tiny");
+    for c in tiny.provider_scorecards().unwrap() {
+        let p = tiny.load_problem().providers.into_iter().find(|p| p.id == c.provider).unwrap();
+        assert_eq!(c.rating_source, "master_data", "{c:?}");
+        assert_eq!(c.rating, p.rating.unwrap_or(0.5));
+        assert_eq!((c.record_visits, c.record_on_time_pct), (0, None));
+    }
+}

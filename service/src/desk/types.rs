@@ -321,6 +321,21 @@ pub struct ProviderScorecard {
     pub on_time_pct: f64,
     pub first_time_fix_pct: f64,
     pub shares: Vec<ProviderShare>,
+    /// The 90 % interval of `rating`.
+    pub rating_low: f64,
+    pub rating_high: f64,
+    /// Where `rating` comes from: `feed` (a certified rating feed, `rating_issuer`),
+    /// `performance` (the stored performance records) or `master_data` (the problem's field).
+    pub rating_source: String,
+    pub rating_issuer: Option<String>,
+    /// The solver weight the rating maps to.
+    pub weight: f64,
+    /// Completed visits on record and their recency-weighted on-time and first-time-fix rates
+    /// (%, null without records), and the rating's change over the last 91 days.
+    pub record_visits: u32,
+    pub record_on_time_pct: Option<f64>,
+    pub record_first_time_fix_pct: Option<f64>,
+    pub trend: Option<f64>,
 }
 
 /// Every command's error: `{code, params, message}` (message: English, for logs).

@@ -125,6 +125,13 @@ export interface ProviderScorecard {
   share: { min_pct: number; max_pct: number };
   planned_visits: number; on_time_pct: number; first_time_fix_pct: number;
   shares: ProviderShare[];
+  /** The rating's 90 % interval, its source (a certified feed, the stored performance records or
+   * the master data's field) and the solver weight it maps to. */
+  rating_low: number; rating_high: number; rating_source: 'feed' | 'performance' | 'master_data';
+  rating_issuer: string | null; weight: number;
+  /** Completed visits on record and their recency-weighted rates (%; null without records). */
+  record_visits: number; record_on_time_pct: number | null; record_first_time_fix_pct: number | null;
+  trend: number | null;
 }
 
 // ---- coverage planning (issue 9; ui/BACKEND.md "Coverage") ----------------------------------
