@@ -302,19 +302,10 @@ impl Desk {
     pub fn open_or_create_sample_with(path: &Path, time_limit: std::time::Duration) -> Result<Desk, BackendError> {
         let fresh = !path.exists() || std::fs::metadata(path).is_ok_and(|m| m.len() == 0);
         if fresh {
-            let mut db = Db::create(path).map_err(store_error)?;
-            let problem = rota_fixtures::sample_problem();
-            let network = match &problem.travel {
-                TravelSpec::Road { network, .. } => network.clone(),
-                _ => "roads.json".into(),
-            };
-            db.import_problem(path, &problem, Some((&network, rota_fixtures::SAMPLE_ROADS_JSON.as_bytes())))
-                .map_err(store_error)?;
-            // The sample visit history, so the coverage view forecasts demand beyond the known visits.
-            db.import_history(Path::new("history.csv"), rota_fixtures::SAMPLE_HISTORY_CSV).map_err(store_error)?;
-            // And its providers' performance records, which rate them on the scorecards.
-            db.import_performance_csv(Path::new("performance.csv"), rota_fixtures::SAMPLE_PERFORMANCE_CSV)
-                .map_err(store_error)?;
+            // The same sample as `rota init --sample`: master data and roads, the visit history
+            // (the coverage view's forecast) and the providers' performance records (scorecards),
+            // created all or nothing.
+            crate::sample::create_sample_db(path).map_err(store_error)?;
         }
         let mut desk = Desk::open(path)?;
         if desk.state.version.is_none() {
