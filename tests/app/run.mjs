@@ -57,10 +57,18 @@ const driver = spawn(tauriDriver, ['--port', String(port), '--native-port', Stri
 });
 let session = null;
 
+// Every WebDriver call gets an answer or fails by name: a hung call must not hang CI.
+const WD_TIMEOUT_MS = 90000;
 async function wd(method, path, body) {
-  const res = await fetch(`${base}${path}`, {
-    method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  let res;
+  try {
+    res = await fetch(`${base}${path}`, {
+      method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(WD_TIMEOUT_MS),
+    });
+  } catch (e) {
+    fail(`WebDriver ${method} ${path} ${body === undefined ? '' : JSON.stringify(body).slice(0, 200)}: no answer (${e.name}: ${e.message})`);
+  }
   const json = await res.json().catch(() => ({}));
   if (!res.ok) fail(`WebDriver ${method} ${path}: ${res.status} ${JSON.stringify(json.value ?? json).slice(0, 500)}`);
   return json.value;
