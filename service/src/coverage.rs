@@ -16,12 +16,10 @@ use rota_store::db::{Db, StoreError};
 pub enum CoverageFailure {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("{context}: {source}")]
-    Model {
-        context: String,
-        #[source]
-        source: CoverageError,
-    },
+    /// The model's error with what it was about. Not a `#[source]`: the message already
+    /// includes it, and error chains would print it twice.
+    #[error("{context}: {error}")]
+    Model { context: String, error: CoverageError },
     #[error("{0}")]
     BadInput(String),
 }
@@ -30,7 +28,7 @@ impl CoverageFailure {
     pub fn is_bad_input(&self) -> bool {
         match self {
             CoverageFailure::Store(e) => e.is_bad_input(),
-            CoverageFailure::Model { source, .. } => !matches!(source, CoverageError::Solver(_)),
+            CoverageFailure::Model { error, .. } => !matches!(error, CoverageError::Solver(_)),
             CoverageFailure::BadInput(_) => true,
         }
     }
@@ -59,7 +57,7 @@ pub fn coverage(db_path: &Path, weeks: u32, scenario: Option<&str>) -> Result<Co
             let problem = baseline(&db)?;
             let history = db.history()?;
             coverage::run(&problem, &history, &settings(weeks)?, &[])
-                .map_err(|source| CoverageFailure::Model { context: "baseline".into(), source })
+                .map_err(|error| CoverageFailure::Model { context: "baseline".into(), error })
         }
         Some(name) => run_scenario(db_path, name, weeks),
     }
@@ -118,7 +116,7 @@ pub fn create_scenario(
 fn check_spec(base: &Problem, spec: &ScenarioSpec, name: &str) -> Result<(), CoverageFailure> {
     scenario::apply(base, spec, base.horizon.start)
         .map(|_| ())
-        .map_err(|source| CoverageFailure::Model { context: format!("scenario {name:?}"), source })
+        .map_err(|error| CoverageFailure::Model { context: format!("scenario {name:?}"), error })
 }
 
 /// Edits a scenario: appends `changes` (or replaces all changes with them when `replace`).
@@ -149,7 +147,7 @@ pub fn run_scenario(db_path: &Path, name: &str, weeks: u32) -> Result<CoverageRe
     let s = db.scenario(name)?;
     let history = db.history()?;
     let settings = settings(weeks)?;
-    let ctx = |source| CoverageFailure::Model { context: format!("scenario {name:?}"), source };
+    let ctx = |error| CoverageFailure::Model { context: format!("scenario {name:?}"), error };
     let problem = scenario::apply(&s.base, &s.spec, coverage::model::monday_of(s.base.horizon.start)).map_err(ctx)?;
     let mut report = coverage::run(&problem, &history, &settings, &s.spec.demand_growth).map_err(ctx)?;
     report.scenario = Some(name.to_string());

@@ -202,7 +202,7 @@ fn an_import_with_bad_rows_changes_nothing_and_names_every_row() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("line 3 \"X2\": skills"), "{}", run.stderr);
     assert!(run.stderr.contains("line 4 \"X3\": mon"), "{}", run.stderr);
-    assert!(run.stderr.contains("nothing was imported"), "{}", run.stderr);
+    assert!(run.stderr.contains("nothing was changed"), "{}", run.stderr);
     assert_eq!(Db::open(&db).unwrap().problem().unwrap().unwrap(), before);
     let bad_problem = rota(&["import", "--db", s(&db), "problem", "tests/broken/unknown-skill.json"]);
     assert_eq!(bad_problem.code, 2, "{}", bad_problem.stderr);

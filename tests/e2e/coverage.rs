@@ -162,6 +162,7 @@ fn scenarios_are_stored_compared_and_never_touch_the_live_data() {
     let run = rota(&["scenario", "create", "--db", s(&db), "x", "--add-tech", "atlantis:hvac"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("add_technicians[0]: region") && run.stderr.contains("atlantis"), "{}", run.stderr);
+    assert_eq!(run.stderr.matches("atlantis").count(), 1, "the cause is said once: {}", run.stderr);
     let run = rota(&["scenario", "create", "--db", s(&db), "x", "--add-tech", "north"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("--add-tech"), "{}", run.stderr);

@@ -31,7 +31,7 @@ pub fn run(Args { db, kind, path, name }: Args) -> Outcome {
     match kind.as_str() {
         "problem" => {
             let problem = validate::parse_problem(&text()).map_err(|d| {
-                bad_input(format!("{}: {} problem(s); nothing was imported:\n{d}", path.display(), d.len()))
+                bad_input(format!("{}: {} problem(s); nothing was changed:\n{d}", path.display(), d.len()))
             })?;
             // A road network named by the problem is read next to it, as `rota solve` does.
             let mut roads = None;

@@ -173,9 +173,9 @@ pub struct ScenarioCreate {
 fn failure(e: CoverageFailure) -> BackendError {
     match e {
         CoverageFailure::Store(e) => store_error(e),
-        CoverageFailure::Model { context, source } => {
-            let message = format!("{context}: {source}");
-            match source {
+        CoverageFailure::Model { context, error } => {
+            let message = format!("{context}: {error}");
+            match error {
                 CoverageError::UnknownId { record, field, id } => BackendError::new("invalid_scenario", message)
                     .with("record", record)
                     .with("field", field)

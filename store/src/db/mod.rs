@@ -37,7 +37,7 @@ pub enum StoreError {
     },
     #[error("{}: schema migration failed: {message}", path.display())]
     Migration { path: PathBuf, message: String },
-    #[error("{}: {} problem(s); nothing was imported:\n{diagnostics}", path.display(), diagnostics.len())]
+    #[error("{}: {} problem(s); nothing was changed:\n{diagnostics}", path.display(), diagnostics.len())]
     Invalid { path: PathBuf, diagnostics: Diagnostics },
     #[error("{}: the stored data is damaged: {message}", path.display())]
     Corrupt { path: PathBuf, message: String },
