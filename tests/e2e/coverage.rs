@@ -131,9 +131,9 @@ fn scenarios_are_stored_compared_and_never_touch_the_live_data() {
     let cmp: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(cmp["columns"], serde_json::json!(["baseline", "more-west-hvac", "no-crescent"]));
     let kpi = |name: &str| cmp["kpis"].as_array().unwrap().iter().find(|k| k["kpi"] == name).unwrap().clone();
-    let unmet = kpi("Unmet");
+    let unmet = kpi("unmet_hours");
     assert!(unmet["deltas"][1].as_f64().unwrap() < -1.0, "more technicians leave less unmet: {unmet}");
-    let demand = kpi("Demand");
+    let demand = kpi("demand_hours");
     assert!(demand["deltas"][2].as_f64().unwrap() > 1.0, "10 % more demand in central: {demand}");
     assert!(demand["deltas"][1].as_f64().unwrap().abs() < 1e-6, "{demand}");
     let west = cmp["regions"].as_array().unwrap().iter().find(|r| r["region"] == "west").unwrap();

@@ -124,28 +124,11 @@ pub struct ScenarioInfo {
     pub sla_attainment_pct: Option<f64>,
 }
 
-/// One KPI across the compared columns.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ComparedKpi {
-    /// `sla_attainment_pct`, `sla_emergency_pct`, `sla_vip_pct`, `sla_standard_pct`,
-    /// `demand_hours`, `allocated_hours`, `unmet_hours`, `secondary_hours`, `provider_hours`.
-    pub kpi: String,
-    /// `pct` or `h`.
-    pub unit: String,
-    pub values: Vec<f64>,
-    /// Value minus the first column's value.
-    pub deltas: Vec<f64>,
-}
-
+/// One KPI across the compared columns (the solver's row: a KPI code, `pct` or `h`, values and
+/// deltas against the first column).
+pub use rota_solver::coverage::scenario::KpiRow as ComparedKpi;
 /// One region across the compared columns (all weeks together).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ComparedRegion {
-    pub region: String,
-    pub sla_attainment_pct: Vec<f64>,
-    pub unmet_hours: Vec<f64>,
-    pub delta_sla_attainment_pct: Vec<f64>,
-    pub delta_unmet_hours: Vec<f64>,
-}
+pub use rota_solver::coverage::scenario::RegionRow as ComparedRegion;
 
 /// The answer of `compare_scenarios`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -405,35 +388,10 @@ pub fn compare_scenarios(db_path: &Path, names: &[String], weeks: u32) -> Result
         check_scenario(db_path, n)?;
     }
     let (cmp, reports) = service::compare(db_path, names, weeks).map_err(failure)?;
-    let kpi = |name: &str, unit: &str, f: &dyn Fn(&CoverageReport) -> f64| {
-        let values: Vec<f64> = reports.iter().map(f).collect();
-        let base = values.first().copied().unwrap_or(0.0);
-        ComparedKpi { kpi: name.into(), unit: unit.into(), deltas: values.iter().map(|v| v - base).collect(), values }
-    };
-    let kpis = vec![
-        kpi("sla_attainment_pct", "pct", &|r| r.kpis.sla_attainment_pct),
-        kpi("sla_emergency_pct", "pct", &|r| r.kpis.sla_attainment_by_priority_pct.emergency),
-        kpi("sla_vip_pct", "pct", &|r| r.kpis.sla_attainment_by_priority_pct.vip),
-        kpi("sla_standard_pct", "pct", &|r| r.kpis.sla_attainment_by_priority_pct.standard),
-        kpi("demand_hours", "h", &|r| r.kpis.demand_hours),
-        kpi("allocated_hours", "h", &|r| r.kpis.allocated_hours),
-        kpi("unmet_hours", "h", &|r| r.kpis.unmet_hours),
-        kpi("secondary_hours", "h", &|r| r.kpis.secondary_hours),
-        kpi("provider_hours", "h", &|r| r.kpis.provider_hours),
-    ];
-    let regions = cmp
-        .regions
-        .into_iter()
-        .map(|r| ComparedRegion {
-            region: r.region,
-            sla_attainment_pct: r.sla_attainment_pct,
-            unmet_hours: r.unmet_hours,
-            delta_sla_attainment_pct: r.delta_sla_attainment_pct,
-            delta_unmet_hours: r.delta_unmet_hours,
-        })
-        .collect();
+    // The app shows attainment, hours and shares; the LP objective is the CLI's business.
+    let kpis = cmp.kpis.into_iter().filter(|k| k.kpi != "objective").collect();
     let weeks = reports.first().map(|r| r.weeks.clone()).unwrap_or_default();
-    Ok(ScenarioComparison { columns: cmp.columns, weeks, kpis, regions })
+    Ok(ScenarioComparison { columns: cmp.columns, weeks, kpis, regions: cmp.regions })
 }
 
 /// `scenario_create {req}`: stores a new scenario (checked against its base first); the live

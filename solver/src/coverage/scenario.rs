@@ -370,7 +370,11 @@ pub fn apply(baseline: &Problem, spec: &ScenarioSpec, start: NaiveDate) -> Resul
 /// One KPI across the compared reports.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct KpiRow {
+    /// A code: `sla_attainment_pct`, `sla_emergency_pct`, `sla_vip_pct`, `sla_standard_pct`,
+    /// `demand_hours`, `allocated_hours`, `unmet_hours`, `secondary_hours`, `provider_hours`,
+    /// `objective` (labels for people: [`kpi_label`]).
     pub kpi: String,
+    /// `pct`, `h`, or empty.
     pub unit: String,
     pub values: Vec<f64>,
     /// Value minus the first column's value.
@@ -404,16 +408,16 @@ pub fn compare(reports: &[(String, &CoverageReport)]) -> Comparison {
         KpiRow { kpi: kpi.into(), unit: unit.into(), deltas: values.iter().map(|v| v - base).collect(), values }
     };
     let kpis = vec![
-        row("SLA attainment", "%", &|r| r.kpis.sla_attainment_pct),
-        row("  emergency", "%", &|r| r.kpis.sla_attainment_by_priority_pct.emergency),
-        row("  vip", "%", &|r| r.kpis.sla_attainment_by_priority_pct.vip),
-        row("  standard", "%", &|r| r.kpis.sla_attainment_by_priority_pct.standard),
-        row("Demand", "h", &|r| r.kpis.demand_hours),
-        row("Allocated", "h", &|r| r.kpis.allocated_hours),
-        row("Unmet", "h", &|r| r.kpis.unmet_hours),
-        row("Secondary-region work", "h", &|r| r.kpis.secondary_hours),
-        row("Provider work", "h", &|r| r.kpis.provider_hours),
-        row("Objective", "", &|r| r.kpis.objective),
+        row("sla_attainment_pct", "pct", &|r| r.kpis.sla_attainment_pct),
+        row("sla_emergency_pct", "pct", &|r| r.kpis.sla_attainment_by_priority_pct.emergency),
+        row("sla_vip_pct", "pct", &|r| r.kpis.sla_attainment_by_priority_pct.vip),
+        row("sla_standard_pct", "pct", &|r| r.kpis.sla_attainment_by_priority_pct.standard),
+        row("demand_hours", "h", &|r| r.kpis.demand_hours),
+        row("allocated_hours", "h", &|r| r.kpis.allocated_hours),
+        row("unmet_hours", "h", &|r| r.kpis.unmet_hours),
+        row("secondary_hours", "h", &|r| r.kpis.secondary_hours),
+        row("provider_hours", "h", &|r| r.kpis.provider_hours),
+        row("objective", "", &|r| r.kpis.objective),
     ];
     let mut region_ids: Vec<String> = Vec::new();
     for (_, r) in reports {
@@ -448,6 +452,23 @@ pub fn compare(reports: &[(String, &CoverageReport)]) -> Comparison {
     Comparison { columns, kpis, regions }
 }
 
+/// The English label of a KPI code of [`KpiRow`] (the code itself when unknown).
+pub fn kpi_label(code: &str) -> &str {
+    match code {
+        "sla_attainment_pct" => "SLA attainment",
+        "sla_emergency_pct" => "  emergency",
+        "sla_vip_pct" => "  vip",
+        "sla_standard_pct" => "  standard",
+        "demand_hours" => "Demand",
+        "allocated_hours" => "Allocated",
+        "unmet_hours" => "Unmet",
+        "secondary_hours" => "Secondary-region work",
+        "provider_hours" => "Provider work",
+        "objective" => "Objective",
+        other => other,
+    }
+}
+
 /// The comparison as a text table a regional manager can read.
 pub fn render(c: &Comparison) -> String {
     use std::fmt::Write;
@@ -460,11 +481,15 @@ pub fn render(c: &Comparison) -> String {
     }
     out.push('\n');
     let cell = |v: f64, d: f64, unit: &str, i: usize| {
-        let u = if unit.is_empty() { String::new() } else { format!(" {unit}") };
+        let u = match unit {
+            "" => String::new(),
+            "pct" => " %".to_string(),
+            other => format!(" {other}"),
+        };
         if i == 0 || d.abs() < 0.05 { format!("{v:.1}{u}") } else { format!("{v:.1}{u} ({d:+.1})") }
     };
     for k in &c.kpis {
-        let _ = write!(out, "{:<24}", k.kpi);
+        let _ = write!(out, "{:<24}", kpi_label(&k.kpi));
         for (i, (v, d)) in k.values.iter().zip(&k.deltas).enumerate() {
             let _ = write!(out, " {:>w$}", cell(*v, *d, &k.unit, i));
         }
