@@ -56,3 +56,14 @@ fn a_missing_file_is_bad_input() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("no/such/problem.json: cannot read"), "{}", run.stderr);
 }
+
+#[test]
+fn a_missing_file_is_named_and_its_cause_said_once() {
+    let dir = scratch("broken-missing-file");
+    let missing = dir.join("no-such-plan.json");
+    let run = rota(&["summary", "fixtures/sample/problem.json", missing.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("no-such-plan.json"), "{}", run.stderr);
+    let line = run.stderr.lines().find(|l| l.starts_with("error:")).unwrap_or_default();
+    assert_eq!(line.matches("No such file or directory").count(), 1, "{}", run.stderr);
+}
