@@ -322,12 +322,15 @@ pub fn horizon_problem(
     p
 }
 
-/// The visits locked in the desktop app in plan version `current` (kept in the version's note
-/// by [`crate::desk`]); none for a version the desk did not write.
-pub fn desk_locks(db: &Db, current: Option<i64>) -> Result<BTreeSet<String>, StoreError> {
-    let Some(id) = current else { return Ok(BTreeSet::new()) };
+/// The stops the desktop app pins in plan version `current`, from the desk's version note: the
+/// locked ones, and the timed ones (dropped at a start on the board), which the batch keeps too;
+/// none for a version the desk ([`crate::desk`]) did not write.
+pub fn desk_pins(db: &Db, current: Option<i64>) -> Result<(BTreeSet<String>, BTreeSet<String>), StoreError> {
+    let Some(id) = current else { return Ok(Default::default()) };
     let note = db.plan_versions()?.into_iter().find(|i| i.id == id).map(|i| i.note).unwrap_or_default();
-    Ok(crate::desk::VersionMeta::parse(&note).map(|m| m.locked.into_iter().collect()).unwrap_or_default())
+    Ok(crate::desk::VersionMeta::parse(&note)
+        .map(|m| (m.locked.into_iter().collect(), m.timed.into_iter().collect()))
+        .unwrap_or_default())
 }
 
 /// Builds the travel model of a stored problem (a road network comes from the database).
@@ -422,9 +425,14 @@ pub fn run(
             message: format!("--days must be 1–{}, got {days}", validate::MAX_HORIZON_DAYS),
         });
     }
-    let locked = desk_locks(&db, snapshot.head.current_plan_id)?;
+    let (app_locked, app_timed) = desk_pins(&db, snapshot.head.current_plan_id)?;
+    let locked: BTreeSet<String> = app_locked.iter().chain(&app_timed).cloned().collect();
     if !locked.is_empty() {
-        log(&format!("{} stop(s) locked in the desktop app: kept as pins", locked.len()));
+        log(&format!(
+            "{} stop(s) locked in the desktop app and {} dropped there at a set time: kept as pins",
+            app_locked.len(),
+            app_timed.len()
+        ));
     }
     let mut problem = horizon_problem(&snapshot, &locked, start, days, opts.shard);
     let mut instance = compile(db_path, &problem)?;
@@ -533,14 +541,17 @@ pub fn run(
     let created_at = chrono::Local::now().naive_local().format("%Y-%m-%dT%H:%M:%S").to_string();
     // Locks the new plan kept stay locks: the version note carries them, as the desk writes it.
     let placed = slots(&plan);
-    let kept_locks: Vec<String> = locked.iter().filter(|v| placed.contains_key(*v)).cloned().collect();
-    let note = if kept_locks.is_empty() {
+    let kept =
+        |set: &BTreeSet<String>| -> Vec<String> { set.iter().filter(|v| placed.contains_key(*v)).cloned().collect() };
+    let (kept_locks, kept_timed) = (kept(&app_locked), kept(&app_timed));
+    let note = if kept_locks.is_empty() && kept_timed.is_empty() {
         String::new()
     } else {
         let meta = crate::desk::VersionMeta {
             desk: 1,
             action: crate::desk::Action::new("solve").with("seed", opts.seed),
             locked: kept_locks,
+            timed: kept_timed,
             queue: BTreeMap::new(),
         };
         serde_json::to_string(&meta).unwrap_or_default()

@@ -331,6 +331,26 @@ fn locks_from_the_desktop_app_are_kept_by_the_batch_and_stay_locks() {
         let edit = desk.set_lock(visit, true).unwrap();
         assert!(edit.version.is_some(), "lock {visit}: {:?}", edit.feasibility);
     }
+    // And drops one more stop on the board at its own time: a timed stop, kept like a lock.
+    let timed = desk
+        .current_plan()
+        .routes
+        .iter()
+        .filter(|r| !locks.iter().any(|(_, t, _)| *t == r.technician))
+        .find_map(|r| {
+            // On a whole minute, as the board drops.
+            let stop = r.stops.iter().find(|s| plannable(&s.visit) && s.start.0.and_utc().timestamp() % 60 == 0)?;
+            Some((stop.visit.clone(), r.technician.clone(), r.day, stop.start))
+        })
+        .unwrap();
+    let drop_at = timed.3.0.format("%Y-%m-%dT%H:%M").to_string();
+    let req = rota_service::desk::MoveRequest {
+        visit: timed.0.clone(),
+        technician: timed.1.clone(),
+        day: timed.2.to_string(),
+        start: Some(drop_at.clone()),
+    };
+    assert!(desk.move_visit(&req).unwrap().feasibility.ok);
     let locked_version = desk.current_version().unwrap();
     drop(desk);
 
@@ -349,7 +369,7 @@ fn locks_from_the_desktop_app_are_kept_by_the_batch_and_stay_locks() {
         s(&report),
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("8 stop(s) locked in the desktop app"), "{}", run.stderr);
+    assert!(run.stderr.contains("8 stop(s) locked in the desktop app and 1 dropped"), "{}", run.stderr);
     let store = Db::open(&db).unwrap();
     let head = store.head().unwrap().current_plan_id.unwrap();
     assert_ne!(head, locked_version, "the batch committed a new version");
@@ -367,4 +387,10 @@ fn locks_from_the_desktop_app_are_kept_by_the_batch_and_stay_locks() {
     for (visit, _, _) in &locks {
         assert!(view.locked.contains(visit), "{visit} is no longer locked after the batch");
     }
+    let at = plan
+        .routes
+        .iter()
+        .find_map(|r| r.stops.iter().find(|s| s.visit == timed.0).map(|s| (r.technician.clone(), s.start)));
+    assert_eq!(at, Some((timed.1.clone(), timed.3)), "the timed stop keeps technician and start");
+    assert!(!view.locked.contains(&timed.0), "a timed stop is not shown as locked");
 }

@@ -390,8 +390,14 @@ pub fn emergency_candidates(
     };
     let mut model = Model::with_travel(problem, inst, SharedTravel(travel), road);
     let routes = engine::routes_of(&model, plan);
-    let state =
-        State { version: None, routes, locked: Default::default(), queue: Default::default(), plan: plan.clone() };
+    let state = State {
+        version: None,
+        routes,
+        locked: Default::default(),
+        timed: Default::default(),
+        queue: Default::default(),
+        plan: plan.clone(),
+    };
     let started = std::time::Instant::now();
     let options = emergency_candidates_in(&mut model, &state, req, limit)?.into_iter().map(|c| c.option).collect();
     Ok((options, started.elapsed()))
@@ -501,7 +507,7 @@ impl Desk {
             queue.insert(self.model.inst.visits[v].id.clone(), Violation::new("displaced").with("visit", id.clone()));
         }
         let action = Action::new("emergency").with("visit", id.clone()).with("technician", option.technician.clone());
-        let edit = self.edit(routes, locked, queue, action)?;
+        let edit = self.edit(routes, (locked, self.state.timed.clone()), queue, action)?;
         Ok(DispatchResult { edit, visit: id })
     }
 }
@@ -512,6 +518,7 @@ impl State {
             version: self.version,
             routes: self.routes.clone(),
             locked: self.locked.clone(),
+            timed: self.timed.clone(),
             queue: Default::default(),
             plan: Plan { routes: Vec::new(), unassigned: Vec::new(), ..self.plan.clone() },
         }

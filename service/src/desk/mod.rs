@@ -64,6 +64,10 @@ impl TravelModel for SharedTravel {
     }
 }
 
+/// The pins an edit keeps: every pinned stop (locked or timed) with its technician, day and
+/// start, and which of them are only timed.
+type Pins = (BTreeMap<VisitIdx, (TechIdx, Day, Secs)>, BTreeSet<VisitIdx>);
+
 /// What the desk stores in a plan version's `note`: the action that made it, the locked stops
 /// and the queue reasons only the app knows (`manual`, `displaced`).
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -72,6 +76,10 @@ pub struct VersionMeta {
     pub action: Action,
     #[serde(default)]
     pub locked: Vec<String>,
+    /// Stops the dispatcher dropped at a time on the board: they keep that start (and their
+    /// technician) until moved again, but stay movable.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timed: Vec<String>,
     /// Visit → the app's reason for it being in the queue.
     #[serde(default)]
     pub queue: BTreeMap<String, Violation>,
@@ -90,10 +98,20 @@ impl VersionMeta {
 pub(crate) struct State {
     pub version: Option<i64>,
     pub routes: Routes,
-    /// Locked visit → (technician, day, start).
+    /// Pinned visit → (technician, day, start): the locked stops and the timed ones.
     pub locked: BTreeMap<VisitIdx, (TechIdx, Day, Secs)>,
+    /// The visits of `locked` that are only timed: dropped at a start on the board, which they
+    /// keep, but free to move (not shown as locked).
+    pub timed: BTreeSet<VisitIdx>,
     pub queue: BTreeMap<String, Violation>,
     pub plan: Plan,
+}
+
+impl State {
+    /// Locked by the dispatcher (moves and unassign refused); a timed stop is not.
+    pub fn is_locked(&self, v: VisitIdx) -> bool {
+        self.locked.contains_key(&v) && !self.timed.contains(&v)
+    }
 }
 
 /// The problem in memory: as stored, compiled (locks added as pins) and its travel model.
@@ -264,6 +282,7 @@ impl Desk {
             version: None,
             routes: Routes::new(),
             locked: BTreeMap::new(),
+            timed: BTreeSet::new(),
             queue: BTreeMap::new(),
             plan: engine::empty_plan(&model),
         };
@@ -330,7 +349,7 @@ impl Desk {
         let action = Action::new("solve").with("seed", opts.seed);
         let (plan, _) = self.build_plan(&routes, &BTreeMap::new(), "solver")?;
         let locked = BTreeMap::new();
-        self.commit(plan, routes, locked, BTreeMap::new(), "solver", action, false)
+        self.commit(plan, routes, (locked, BTreeSet::new()), BTreeMap::new(), "solver", action, false)
     }
 
     /// The database this desk works on.
@@ -514,14 +533,23 @@ impl Desk {
         let mut queue = self.state.queue.clone();
         queue.remove(&req.visit);
         let action = Action::new("move").with("visit", req.visit.clone()).with("technician", req.technician.clone());
-        let _ = v;
-        self.edit(routes, self.state.locked.clone(), queue, action)
+        // Dropped at a time: the stop keeps that start until it is moved again (the schedule
+        // would otherwise start it as early as the route allows). Moved without one: earliest.
+        let (mut locked, mut timed) = (self.state.locked.clone(), self.state.timed.clone());
+        locked.remove(&v);
+        timed.remove(&v);
+        if let Some(text) = &req.start {
+            let (t, day) = (self.model.tech(&req.technician)?, self.model.day_index(parse_day(&req.day)?)?);
+            locked.insert(v, (t, day, parse_moment(text)?.secs_since(self.model.inst.origin)));
+            timed.insert(v);
+        }
+        self.edit(routes, (locked, timed), queue, action)
     }
 
     /// `unassign_visit`: back to the queue with reason `manual`.
     pub fn unassign_visit(&mut self, visit: &str) -> Result<EditResult, BackendError> {
         let v = self.model.visit(visit)?;
-        if self.state.locked.contains_key(&v) {
+        if self.state.is_locked(v) {
             return Ok(refused(vec![Violation::new("locked").with("visit", visit)]));
         }
         if engine::position(&self.state.routes, v).is_none() {
@@ -534,13 +562,21 @@ impl Desk {
         engine::remove(&mut routes, v);
         let mut queue = self.state.queue.clone();
         queue.insert(visit.to_string(), Violation::new("manual"));
-        self.edit(routes, self.state.locked.clone(), queue, Action::new("unassign").with("visit", visit))
+        let (mut locked, mut timed) = (self.state.locked.clone(), self.state.timed.clone());
+        locked.remove(&v);
+        timed.remove(&v);
+        self.edit(routes, (locked, timed), queue, Action::new("unassign").with("visit", visit))
     }
 
     /// `set_lock`: a locked stop keeps its technician and start.
     pub fn set_lock(&mut self, visit: &str, locked: bool) -> Result<EditResult, BackendError> {
         let v = self.model.visit(visit)?;
         let mut locks = self.state.locked.clone();
+        let mut timed = self.state.timed.clone();
+        // A timed stop that gets locked keeps its start and becomes a lock.
+        if timed.remove(&v) {
+            locks.remove(&v);
+        }
         if locked {
             let Some((t, day, k)) = engine::position(&self.state.routes, v) else {
                 return Err(bad(
@@ -556,7 +592,8 @@ impl Desk {
             return Err(bad("not_locked", format!("visit {visit:?} is not locked")).with("visit", visit));
         }
         let code = if locked { "lock" } else { "unlock" };
-        self.edit(self.state.routes.clone(), locks, self.state.queue.clone(), Action::new(code).with("visit", visit))
+        let pins = (locks, timed);
+        self.edit(self.state.routes.clone(), pins, self.state.queue.clone(), Action::new(code).with("visit", visit))
     }
 
     /// `undo`: restores the plan before the last edit of this session, as a new version.
@@ -587,10 +624,14 @@ impl Desk {
     /// considered as if it were removed first.
     pub fn find_slot(&mut self, visit: &str, limit: usize) -> Result<Vec<SlotOption>, BackendError> {
         let v = self.model.visit(visit)?;
-        if self.state.locked.contains_key(&v) {
+        if self.state.is_locked(v) {
             return Ok(Vec::new());
         }
-        Ok(engine::find_slots(&self.model, &self.state, v, limit.clamp(1, 500)))
+        // A timed stop is free to go anywhere: search without its own start.
+        let unpinned = self.unpin_timed(v);
+        let slots = engine::find_slots(&self.model, &self.state, v, limit.clamp(1, 500));
+        self.model.inst.visits[v].pin = unpinned;
+        Ok(slots)
     }
 
     // ----- internals ------------------------------------------------------------------
@@ -617,10 +658,23 @@ impl Desk {
             return Err(bad("not_plannable", format!("visit {:?} is done or cancelled", req.visit))
                 .with("visit", req.visit.clone()));
         }
-        if self.state.locked.contains_key(&v) {
+        if self.state.is_locked(v) {
             return Ok(Err(vec![Violation::new("locked").with("visit", req.visit.clone())]));
         }
-        Ok(engine::try_move(&mut self.model, &self.state, v, t, day, start))
+        let unpinned = self.unpin_timed(v);
+        let moved = engine::try_move(&mut self.model, &self.state, v, t, day, start);
+        self.model.inst.visits[v].pin = unpinned;
+        Ok(moved)
+    }
+
+    /// Lifts a timed stop's own start pin for a search that may move it; returns the pin to
+    /// put back afterwards.
+    fn unpin_timed(&mut self, v: VisitIdx) -> PinRule {
+        let pin = self.model.inst.visits[v].pin;
+        if self.state.timed.contains(&v) {
+            self.model.inst.visits[v].pin = self.model.base_pins[v];
+        }
+        pin
     }
 
     fn stop_start(&self, t: TechIdx, day: Day, k: usize) -> Option<Secs> {
@@ -633,15 +687,15 @@ impl Desk {
     fn edit(
         &mut self,
         routes: Routes,
-        locked: BTreeMap<VisitIdx, (TechIdx, Day, Secs)>,
+        pins: Pins,
         queue: BTreeMap<String, Violation>,
         action: Action,
     ) -> Result<EditResult, BackendError> {
-        let (plan, broken) = self.build_plan(&routes, &locked, "dispatcher")?;
+        let (plan, broken) = self.build_plan(&routes, &pins.0, "dispatcher")?;
         if !broken.is_empty() {
             return Ok(refused(broken));
         }
-        let version = self.commit(plan, routes, locked, queue, "dispatcher", action, true)?;
+        let version = self.commit(plan, routes, pins, queue, "dispatcher", action, true)?;
         Ok(EditResult { feasibility: Feasibility::ok(), plan: Some(self.view(&self.state)), version: Some(version) })
     }
 
@@ -665,16 +719,18 @@ impl Desk {
         &mut self,
         plan: Plan,
         routes: Routes,
-        locked: BTreeMap<VisitIdx, (TechIdx, Day, Secs)>,
+        (locked, timed): Pins,
         queue: BTreeMap<String, Violation>,
         author: &str,
         action: Action,
         undoable: bool,
     ) -> Result<PlanVersion, BackendError> {
+        let id_of = |v: &VisitIdx| self.model.inst.visits[*v].id.clone();
         let meta = VersionMeta {
             desk: 1,
             action: action.clone(),
-            locked: locked.keys().map(|&v| self.model.inst.visits[v].id.clone()).collect(),
+            locked: locked.keys().filter(|v| !timed.contains(v)).map(id_of).collect(),
+            timed: timed.iter().map(id_of).collect(),
             queue: queue.clone(),
         };
         let created_at = now_text();
@@ -717,7 +773,7 @@ impl Desk {
             kpis: plan.kpis.clone(),
             objective_total: plan.objective.total,
         };
-        self.set_state(State { version: Some(id), routes, locked, queue, plan });
+        self.set_state(State { version: Some(id), routes, locked, timed, queue, plan });
         Ok(version)
     }
 
@@ -740,7 +796,8 @@ impl Desk {
         let meta = VersionMeta::parse(&note).unwrap_or_default();
         let routes = engine::routes_of(&self.model, &plan);
         let mut locked = BTreeMap::new();
-        for id in &meta.locked {
+        let mut timed = BTreeSet::new();
+        for id in meta.locked.iter().chain(&meta.timed) {
             let Some(&v) = self.model.visit_ix.get(id) else { continue };
             let Some((t, day, k)) = engine::position(&routes, v) else { continue };
             let start = plan
@@ -750,9 +807,12 @@ impl Desk {
                 .and_then(|r| r.stops.get(k).map(|s| s.start.secs_since(self.model.inst.origin)));
             if let Some(start) = start {
                 locked.insert(v, (t, day, start));
+                if meta.timed.contains(id) {
+                    timed.insert(v);
+                }
             }
         }
-        Ok(State { version: Some(id), routes, locked, queue: meta.queue, plan })
+        Ok(State { version: Some(id), routes, locked, timed, queue: meta.queue, plan })
     }
 
     /// Makes an earlier version's plan current again, as a new version.
@@ -767,7 +827,7 @@ impl Desk {
             )
             .with("version", id));
         }
-        self.commit(plan, old.routes, old.locked, old.queue, "dispatcher", action, false)?;
+        self.commit(plan, old.routes, (old.locked, old.timed), old.queue, "dispatcher", action, false)?;
         Ok(())
     }
 
@@ -775,7 +835,12 @@ impl Desk {
         // The app's queue reasons (`manual`, `displaced`) replace the solver's in the view's JSON.
         PlanView {
             plan: state.plan.clone(),
-            locked: state.locked.keys().map(|&v| self.model.inst.visits[v].id.clone()).collect::<BTreeSet<_>>(),
+            locked: state
+                .locked
+                .keys()
+                .filter(|&&v| !state.timed.contains(&v))
+                .map(|&v| self.model.inst.visits[v].id.clone())
+                .collect::<BTreeSet<_>>(),
             queue: state.queue.clone(),
         }
     }

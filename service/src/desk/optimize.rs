@@ -268,8 +268,8 @@ impl Desk {
         }
         let action = scope_action(&run.scope);
         let routes = run.result.as_ref().map(|(_, r)| r.clone()).unwrap_or_default();
-        let locked = self.state.locked.clone();
-        let version = self.commit(result.plan.plan, routes, locked, result.plan.queue, "solver", action, true)?;
+        let pins = (self.state.locked.clone(), self.state.timed.clone());
+        let version = self.commit(result.plan.plan, routes, pins, result.plan.queue, "solver", action, true)?;
         self.runs.remove(run_id);
         Ok(version)
     }

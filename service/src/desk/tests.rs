@@ -565,3 +565,61 @@ fn provider_scorecards_rate_from_the_stored_performance_records() {
         assert_eq!((c.record_visits, c.record_on_time_pct), (0, None));
     }
 }
+
+/// A start `minutes` after `start` (`YYYY-MM-DDTHH:MM[:SS]`), as the board sends it.
+fn later(start: &str, minutes: i64) -> String {
+    let t = rota_solver::time::LocalDateTime::parse(start).unwrap();
+    (t.0 + chrono::Duration::minutes(minutes)).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+#[test]
+fn a_stop_dropped_at_a_time_keeps_that_start_until_moved_again() {
+    let (tmp, mut desk) = tiny_desk("timed");
+    // A visit, a technician-day for it and a start later than the earliest one that still fits.
+    let mut found = None;
+    'search: for visit in planned(&desk) {
+        for slot in desk.find_slot(&visit, 20).unwrap() {
+            for minutes in [90, 60, 30] {
+                let req = MoveRequest {
+                    visit: visit.clone(),
+                    technician: slot.technician.clone(),
+                    day: slot.day.clone(),
+                    start: Some(later(&slot.start, minutes)),
+                };
+                if desk.check_move(&req).unwrap().ok {
+                    found = Some(req);
+                    break 'search;
+                }
+            }
+        }
+    }
+    let req = found.expect("some visit fits a later start");
+    let dropped = req.start.clone().unwrap();
+    let start_of = |desk: &Desk| placement(desk.current_plan(), &req.visit).unwrap().2;
+    let r = desk.move_visit(&req).unwrap();
+    assert!(r.feasibility.ok, "{:?}", r.feasibility);
+    assert!(
+        start_of(&desk).starts_with(&dropped),
+        "starts at the drop time {dropped}, not earlier: {}",
+        start_of(&desk)
+    );
+    assert!(!r.plan.unwrap().locked.contains(&req.visit), "a timed stop is not shown as locked");
+    assert_checker_accepts(&desk, desk.current_plan());
+
+    // Another edit rebuilds every route: the dropped start holds, also after reopening the database.
+    let other = planned(&desk).into_iter().find(|v| *v != req.visit).unwrap();
+    assert!(desk.set_lock(&other, true).unwrap().feasibility.ok);
+    assert!(start_of(&desk).starts_with(&dropped), "{}", start_of(&desk));
+    let path = tmp.0.join("rota.db");
+    drop(desk);
+    let mut desk = Desk::open(&path).unwrap();
+    assert!(start_of(&desk).starts_with(&dropped), "after reopening: {}", start_of(&desk));
+    assert!(!desk.load_plan(None).unwrap().locked.contains(&req.visit));
+
+    // Still free to move: without a time it starts as early as its route allows, and it can go
+    // back to the queue.
+    let earliest = MoveRequest { start: None, ..req.clone() };
+    assert!(desk.move_visit(&earliest).unwrap().feasibility.ok);
+    assert!(start_of(&desk) < dropped, "earliest start {} is before the drop time {dropped}", start_of(&desk));
+    assert!(desk.unassign_visit(&req.visit).unwrap().feasibility.ok);
+}
