@@ -327,7 +327,7 @@ pub fn horizon_problem(
 /// none for a version the desk ([`crate::desk`]) did not write.
 pub fn desk_pins(db: &Db, current: Option<i64>) -> Result<(BTreeSet<String>, BTreeSet<String>), StoreError> {
     let Some(id) = current else { return Ok(Default::default()) };
-    let note = db.plan_versions()?.into_iter().find(|i| i.id == id).map(|i| i.note).unwrap_or_default();
+    let note = db.plan_note(id)?;
     Ok(crate::desk::VersionMeta::parse(&note)
         .map(|m| (m.locked.into_iter().collect(), m.timed.into_iter().collect()))
         .unwrap_or_default())

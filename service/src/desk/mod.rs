@@ -785,14 +785,7 @@ impl Desk {
     /// A saved version as a desk state.
     fn state_of(&self, id: i64) -> Result<State, BackendError> {
         let plan = self.db.plan(id).map_err(store_error)?;
-        let note = self
-            .db
-            .plan_versions()
-            .map_err(store_error)?
-            .into_iter()
-            .find(|i| i.id == id)
-            .map(|i| i.note)
-            .unwrap_or_default();
+        let note = self.db.plan_note(id).map_err(store_error)?;
         let meta = VersionMeta::parse(&note).unwrap_or_default();
         let routes = engine::routes_of(&self.model, &plan);
         let mut locked = BTreeMap::new();

@@ -166,6 +166,16 @@ impl Db {
             .map_err(|e| StoreError::Corrupt { path: self.path.clone(), message: format!("plan version {id}: {e}") })
     }
 
+    /// The note of one version (what its author attached: the desk's locks, a batch's summary).
+    pub fn plan_note(&self, id: i64) -> Result<String, StoreError> {
+        let note: Option<String> = self
+            .conn
+            .query_row("SELECT note FROM plan_versions WHERE id = ?1", [id], |r| r.get(0))
+            .optional()
+            .map_err(self.sql())?;
+        note.ok_or_else(|| StoreError::NoSuchPlan { path: self.path.clone(), version: id })
+    }
+
     /// Every plan version, newest first.
     pub fn plan_versions(&self) -> Result<Vec<PlanVersionInfo>, StoreError> {
         let current = self.head()?.current_plan_id;
