@@ -184,18 +184,29 @@ pub fn compare(
     Ok((cmp, reports))
 }
 
-/// One line of `rota scenario list`.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct ScenarioSummary {
+/// One stored scenario: a line of `rota scenario list` (changes as English text) and the app's
+/// `list_scenarios` (changes as codes).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ScenarioSummary<C = Vec<String>> {
     pub name: String,
     pub description: String,
-    pub changes: Vec<String>,
+    pub changes: C,
     pub created_at: String,
     pub run_at: Option<String>,
+    /// SLA attainment of its last run, if any.
     pub sla_attainment_pct: Option<f64>,
 }
 
+/// The stored scenarios by name, their changes as English text.
 pub fn list_scenarios(db_path: &Path) -> Result<Vec<ScenarioSummary>, CoverageFailure> {
+    list_scenarios_with(db_path, ScenarioSpec::describe)
+}
+
+/// The stored scenarios by name, their changes rendered by `changes`.
+pub fn list_scenarios_with<C>(
+    db_path: &Path,
+    changes: impl Fn(&ScenarioSpec) -> C,
+) -> Result<Vec<ScenarioSummary<C>>, CoverageFailure> {
     let db = Db::open(db_path)?;
     let mut out = Vec::new();
     for name in db.scenario_names()? {
@@ -208,7 +219,7 @@ pub fn list_scenarios(db_path: &Path) -> Result<Vec<ScenarioSummary>, CoverageFa
         out.push(ScenarioSummary {
             name,
             description: s.description,
-            changes: s.spec.describe(),
+            changes: changes(&s.spec),
             created_at: s.created_at,
             run_at: s.run_at,
             sla_attainment_pct: sla,

@@ -109,20 +109,10 @@ pub struct CoverageView {
     pub history_rows: usize,
 }
 
-/// One stored scenario (`list_scenarios`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ScenarioInfo {
-    pub name: String,
-    pub description: String,
-    /// Its changes as codes: `add_technicians {count, region, skill, level, from?, provider?}`,
-    /// `remove_technician {technician}`, `shift {who, day, start?, end?}`,
-    /// `provider_share {provider, max_pct}`, `demand_growth {pct, region?, skill?}`.
-    pub changes: Vec<Coded>,
-    pub created_at: String,
-    pub run_at: Option<String>,
-    /// SLA attainment of its last run, if any.
-    pub sla_attainment_pct: Option<f64>,
-}
+/// One stored scenario (`list_scenarios`): its changes as codes: `add_technicians {count,
+/// region, skill, level, from?, provider?}`, `remove_technician {technician}`, `shift {who, day,
+/// start?, end?}`, `provider_share {provider, max_pct}`, `demand_growth {pct, region?, skill?}`.
+pub type ScenarioInfo = service::ScenarioSummary<Vec<Coded>>;
 
 /// One KPI across the compared columns (the solver's row: a KPI code, `pct` or `h`, values and
 /// deltas against the first column).
@@ -352,25 +342,7 @@ pub fn changes(spec: &ScenarioSpec) -> Vec<Coded> {
 
 /// `list_scenarios`: the stored scenarios, by name.
 pub fn list_scenarios(db_path: &Path) -> Result<Vec<ScenarioInfo>, BackendError> {
-    let db = Db::open(db_path).map_err(store_error)?;
-    let mut out = Vec::new();
-    for name in db.scenario_names().map_err(store_error)? {
-        let s = db.scenario(&name).map_err(store_error)?;
-        let sla = s
-            .result
-            .as_ref()
-            .and_then(|(_, json)| serde_json::from_str::<CoverageReport>(json).ok())
-            .map(|r| r.kpis.sla_attainment_pct);
-        out.push(ScenarioInfo {
-            name,
-            description: s.description,
-            changes: changes(&s.spec),
-            created_at: s.created_at,
-            run_at: s.run_at,
-            sla_attainment_pct: sla,
-        });
-    }
-    Ok(out)
+    service::list_scenarios_with(db_path, changes).map_err(failure)
 }
 
 /// `compare_scenarios {names, weeks}`: the baseline and each named scenario run with the same
