@@ -397,8 +397,6 @@ pub fn scenario_create(db_path: &Path, req: &ScenarioCreate) -> Result<ScenarioI
 mod tests {
     use std::path::PathBuf;
 
-    use rota_solver::format::TravelSpec;
-
     use super::*;
 
     struct Tmp(PathBuf);
@@ -415,14 +413,7 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("rota.db");
-        let problem = rota_fixtures::sample_problem();
-        let network = match &problem.travel {
-            TravelSpec::Road { network, .. } => network.clone(),
-            _ => "roads.json".into(),
-        };
-        let mut db = Db::create(&path).unwrap();
-        db.import_problem(&path, &problem, Some((&network, rota_fixtures::SAMPLE_ROADS_JSON.as_bytes()))).unwrap();
-        db.import_history(Path::new("history.csv"), rota_fixtures::SAMPLE_HISTORY_CSV).unwrap();
+        crate::sample::create_sample_db(&path).unwrap();
         (Tmp(dir), path)
     }
 
