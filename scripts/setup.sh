@@ -7,10 +7,11 @@ cd "$(dirname "$0")/.."
 # Debian packages the build needs: a C/C++ toolchain, and cmake + libclang for HiGHS (the LP
 # solver, compiled from source by highs-sys); for the desktop app (src-tauri/, Tauri 2 on
 # WebKitGTK) its build libraries, and for its real-window test Xvfb, WebKitWebDriver and
-# ImageMagick (screenshots), sqlite3 (it checks the database).
+# ImageMagick (screenshots), sqlite3 (it checks the database); python3 for the field-day
+# benchmark checker's tests (bench/fieldday, standard library only).
 packages=(build-essential pkg-config cmake libclang-dev
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev file
-  xvfb xauth webkit2gtk-driver imagemagick sqlite3)
+  xvfb xauth webkit2gtk-driver imagemagick sqlite3 python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -12,6 +12,8 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
+echo "== bench/fieldday: the field-day checker, generator and converters (python3, standard library)"
+(cd bench/fieldday && python3 -m unittest -q test_check)
 echo "== ui: npm test (type check, catalogs, literal strings, rules, formatting)"
 (cd ui && npm test)
 echo "== ui: npm run e2e (headless Chromium, en + zh-CN, screenshots in docs/screenshots/)"
