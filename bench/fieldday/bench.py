@@ -63,11 +63,18 @@ def solve_rota(a, day, base, _problem):
 
 def solve_vroom(a, day, base, _problem):
     out = os.path.join(a.out, base + ".vroom.out.json")
+    info_path = out + ".info"
+    if a.reuse_vroom and os.path.exists(info_path) and os.path.getmtime(info_path) > os.path.getmtime(day):
+        with open(info_path) as f:
+            return dict(json.load(f), reused=True), out
     p, wall = run([a.vroom_python, os.path.join(HERE, "solve_vroom.py"), day, out])
     if p.returncode != 0:
         return {"status": "failed", "detail": first_line(p.stderr[-2000:] or p.stdout), "wall_s": wall}, None
     info = json.loads(p.stdout.strip().splitlines()[-1])
-    return {"status": "ok", "wall_s": info["wall_s"], "process_wall_s": wall}, out
+    res = {"status": "ok", "wall_s": info["wall_s"], "process_wall_s": wall}
+    with open(info_path, "w") as f:
+        json.dump(res, f)
+    return res, out
 
 
 def solve_rota_problem(a, day, base, _problem):
@@ -108,6 +115,44 @@ def row(day, solver, r):
     )
 
 
+def totals(results, solvers):
+    """Totals per solver over the days every solver solved feasibly, and issue 14's test of
+    each Rota path against VROOM: on every day no more priority left unassigned and at least as
+    many jobs assigned, and less travel in total."""
+    good = {}
+    for r in results:
+        s = r.get("score") or {}
+        if r["status"] == "ok" and s.get("feasible"):
+            good.setdefault(r["day"], {})[r["solver"]] = s
+    days = [d for d, by in good.items() if all(x in by for x in solvers)]
+    lines = [f"totals over {len(days)} day(s) where every solver gave a feasible solution:"]
+    for x in solvers:
+        t = [good[d][x] for d in days]
+        lines.append(
+            f"  {x:<13} assigned {sum(s['assigned'] for s in t)}, unassigned {sum(s['unassigned'] for s in t)} "
+            f"(priority {sum(s['unassigned_priority_sum'] for s in t)}), travel {sum(s['travel_s'] for s in t) / 3600:.1f} h, "
+            f"{sum(s['travel_m'] for s in t) / 1000:.1f} km, {sum(s['routes'] for s in t)} routes"
+        )
+    if "vroom" in solvers:
+        missing = sorted({r["day"] for r in results} - set(days))
+        for x in [s for s in solvers if s != "vroom"]:
+            worse = [
+                d
+                for d in days
+                if good[d][x]["unassigned_priority_sum"] > good[d]["vroom"]["unassigned_priority_sum"]
+                or good[d][x]["assigned"] < good[d]["vroom"]["assigned"]
+            ]
+            travel = sum(good[d][x]["travel_s"] for d in days) < sum(good[d]["vroom"]["travel_s"] for d in days)
+            ok = days and not worse and travel and not missing
+            lines.append(
+                f"  {x} vs vroom: {'PASS' if ok else 'FAIL'} (days with more priority unassigned or fewer jobs: "
+                f"{worse or 'none'}; less travel in total: {'yes' if travel else 'no'}"
+                + (f"; no feasible solution on {missing}" if missing else "")
+                + ")"
+            )
+    return "\n".join(lines)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--time-limit", type=float, default=30.0)
@@ -116,6 +161,11 @@ def main():
     ap.add_argument("--vroom-python", default=os.path.join(HERE, ".venv", "bin", "python"))
     ap.add_argument("--solvers", default="rota,vroom,rota-problem")
     ap.add_argument("--out", default=os.path.join(HERE, "out"))
+    ap.add_argument(
+        "--reuse-vroom",
+        action="store_true",
+        help="reuse a VROOM solution already in --out for an unchanged day (pyvroom is deterministic)",
+    )
     ap.add_argument("days", nargs="+")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
@@ -140,6 +190,8 @@ def main():
             r.update(day=base, solver=s)
             results.append(r)
             print(row(base, s, r), flush=True)
+    print()
+    print(totals(results, solvers))
     with open(os.path.join(a.out, "results.json"), "w") as f:
         json.dump({"time_limit_s": a.time_limit, "seed": a.seed, "results": results}, f, indent=1)
     print(f"results and solutions in {a.out}")

@@ -9,7 +9,8 @@
 # Environment: ROTA (binary, default target/release/rota; build it with
 # `cargo build --workspace --release --locked`), FIELDDAY_SOLVERS (default
 # rota,vroom,rota-problem), FIELDDAY_OUT (solutions and results.json, default
-# bench/fieldday/out), FIELDDAY_VENV (default bench/fieldday/.venv).
+# bench/fieldday/out), FIELDDAY_VENV (default bench/fieldday/.venv), FIELDDAY_REUSE_VROOM=1
+# (reuse pyvroom's solutions and times already in the output folder for unchanged days).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 venv="${FIELDDAY_VENV:-$here/.venv}"
@@ -22,4 +23,5 @@ shift || true
 [ $# -gt 0 ] || set -- "$here"/days/*.json
 exec python3 "$here/bench.py" --time-limit "$limit" --vroom-python "$venv/bin/python" \
   --rota "${ROTA:-$here/../../target/release/rota}" \
-  --solvers "${FIELDDAY_SOLVERS:-rota,vroom,rota-problem}" --out "${FIELDDAY_OUT:-$here/out}" "$@"
+  --solvers "${FIELDDAY_SOLVERS:-rota,vroom,rota-problem}" --out "${FIELDDAY_OUT:-$here/out}" \
+  ${FIELDDAY_REUSE_VROOM:+--reuse-vroom} "$@"
