@@ -171,6 +171,18 @@ def qualified(tech, job):
     return tech["levels"].get(job["trade"], 0) >= job["level"]
 
 
+def on_time(tech, job):
+    """The technician's shift can serve the job alone inside one of its windows (drive out,
+    serve, drive back; the break ignored)."""
+    start, end = tech["shift"][0], tech["shift"][1]
+    there, back = travel(tech["base"], job["pos"])[0], travel(job["pos"], tech["base"])[0]
+    for a, b in job["windows"] or [(0, 24 * H)]:
+        begin = max(a, start + there)
+        if begin <= b and begin + job["service"] + back <= end:
+            return True
+    return False
+
+
 def estimated_hours(jobs, n):
     """Service plus an estimate of the travel a good plan needs, for fleet sizing: the mean
     leg shrinks with density (n jobs in the area), but only technicians of the right trade
@@ -197,10 +209,14 @@ def build(n_jobs, seed, breaks=True):
         for tr in t["levels"]:
             have[tr] += hours / len(t["levels"])
         techs.append(t)
-    # Every job has at least one qualified technician: otherwise raise someone's level.
+    # Every job has at least one qualified technician on shift at a time its windows allow:
+    # otherwise raise the level of (or add the trade to) a technician whose shift fits, one who
+    # already has the trade if possible. So no job is impossible by construction; the ones left
+    # out are left out for lack of capacity.
     for j in jobs:
-        if not any(qualified(t, j) for t in techs):
-            cands = [t for t in techs if j["trade"] in t["levels"]] or techs
+        if not any(qualified(t, j) and on_time(t, j) for t in techs):
+            fits = [t for t in techs if on_time(t, j)] or techs
+            cands = [t for t in fits if j["trade"] in t["levels"]] or [t for t in fits if len(t["levels"]) < 3] or fits
             t = rng.choice(cands)
             t["levels"][j["trade"]] = max(t["levels"].get(j["trade"], 0), j["level"])
     places = [d for d in depots]

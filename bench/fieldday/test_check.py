@@ -329,6 +329,18 @@ class Generator(unittest.TestCase):
             self.assertIn("max_tasks", v)
         for j in jobs:
             self.assertTrue(any(set(j["skills"]) <= set(v["skills"]) for v in vehicles), j)
+        # No job is impossible: a qualified technician can reach it alone inside a window.
+        m = p["matrices"]["car"]["durations"]
+        for j in jobs:
+            ok = False
+            for v in vehicles:
+                if not set(j["skills"]) <= set(v["skills"]):
+                    continue
+                there, back = m[v["start_index"]][j["location_index"]], m[j["location_index"]][v["end_index"]]
+                for a, b in j.get("time_windows") or [[0, 24 * H]]:
+                    begin = max(a, v["time_window"][0] + there)
+                    ok |= begin <= b and begin + j["service"] + back <= v["time_window"][1]
+            self.assertTrue(ok, j)
         self.assertGreater(sum(j["delivery"][0] for j in jobs), 0)
         nb = generate.build(100, 2, breaks=False)
         self.assertTrue(all("breaks" not in v for v in nb["vehicles"]))
