@@ -50,6 +50,7 @@ fn read_bks(path: &PathBuf, objective: Objective) -> Result<BTreeMap<String, Bks
     let wanted = match objective {
         Objective::Distance => "distance_only",
         Objective::VehiclesThenDistance => "hierarchical_min_vehicles_then_distance",
+        Objective::PriorityThenCost => return Err("best-known solutions are for distance objectives only".into()),
     };
     let mut out = BTreeMap::new();
     for (i, line) in text.lines().enumerate().skip(1) {
@@ -76,6 +77,7 @@ pub fn run(a: Args) -> Outcome {
     let obj_name = match a.objective {
         Objective::Distance => "distance",
         Objective::VehiclesThenDistance => "vehicles-then-distance",
+        Objective::PriorityThenCost => "priority-then-cost",
     };
     println!(
         "rota bench: {} instance(s), {} s each, seed {}, objective {obj_name}",

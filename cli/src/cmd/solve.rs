@@ -26,9 +26,11 @@ pub struct Args {
     /// Input format: rota, solomon, vrplib or vroom (default: detected from the content).
     #[arg(long)]
     format: Option<String>,
-    /// Routing instances: distance or vehicles-then-distance.
-    #[arg(long, default_value = "distance")]
-    objective: Objective,
+    /// Routing instances: distance, vehicles-then-distance or priority-then-cost (VROOM's order:
+    /// served priority, then jobs served, then the vehicles' costs). Default: priority-then-cost
+    /// for VROOM input, distance otherwise.
+    #[arg(long)]
+    objective: Option<Objective>,
     /// Routing instances: solution format, vrplib or vroom (default: vroom for VROOM input,
     /// vrplib otherwise).
     #[arg(long)]
@@ -92,7 +94,12 @@ fn is_rota_problem(text: &str) -> bool {
 fn run_routing(args: Args, format: InstanceFormat) -> Outcome {
     let started = Instant::now();
     let (problem, format) = routing::load(&args.problem, Some(format))?;
-    let sol = routing::solve(&problem, args.time_limit, args.seed, args.iterations.map(u64::from), args.objective);
+    let objective = args.objective.unwrap_or(if format == InstanceFormat::Vroom {
+        Objective::PriorityThenCost
+    } else {
+        Objective::Distance
+    });
+    let sol = routing::solve(&problem, args.time_limit, args.seed, args.iterations.map(u64::from), objective);
     let report = check(&problem, &sol);
     let solution = args.solution.as_deref().unwrap_or(if format == InstanceFormat::Vroom { "vroom" } else { "vrplib" });
     let text = match solution {
@@ -104,8 +111,13 @@ fn run_routing(args: Args, format: InstanceFormat) -> Outcome {
     if args.quiet {
         println!("{}", args.output.display());
     } else {
+        let priority = if report.unassigned_priority > 0 {
+            format!(" (priority {} left)", report.unassigned_priority)
+        } else {
+            String::new()
+        };
         println!(
-            "{}: {} jobs, {} vehicles used, distance {:.2}, {} unassigned, {}",
+            "{}: {} jobs, {} vehicles used, distance {:.2}, {} unassigned{priority}, {}",
             problem.name,
             problem.jobs.len(),
             report.vehicles,

@@ -3,7 +3,11 @@
 //!
 //! Times follow one formula everywhere: leave a stop at `start + service`, arrive after the
 //! matrix duration, start service at the earliest moment inside a window (waiting allowed);
-//! service must start inside a window, and the vehicle must be back by its shift end.
+//! service must start inside a window, and the vehicle must be back by its shift end. A
+//! vehicle with a break takes it exactly once, in the gap the solution names: free at `e`, the
+//! break starts at the earliest `b ≥ e` inside one of its windows (there must be one) and the
+//! next stop is reached at `max(e + travel + break, b + break)` — the break may come right
+//! after the service, split the drive or use the wait before the next window.
 
 use super::model::{Problem, Solution};
 
@@ -17,6 +21,8 @@ pub struct Report {
     pub duration: f64,
     pub vehicles: usize,
     pub unassigned: usize,
+    /// Sum of the priorities of the unassigned jobs.
+    pub unassigned_priority: u64,
 }
 
 impl Report {
@@ -52,7 +58,29 @@ pub fn check(p: &Problem, sol: &Solution) -> Report {
         let mut t = veh.shift.start;
         let mut at = veh.start;
         let mut service = 0.0;
-        for &j in &r.jobs {
+        match (&veh.break_, r.break_at) {
+            (Some(_), None) => v.push(format!("route {}: vehicle {} takes no break", k + 1, veh.id)),
+            (None, Some(_)) => v.push(format!("route {}: vehicle {} has no break to take", k + 1, veh.id)),
+            (Some(_), Some(g)) if g > r.jobs.len() => {
+                v.push(format!("route {}: break after job {g} of {}", k + 1, r.jobs.len()))
+            }
+            _ => {}
+        }
+        // Arrival at the next stop, `travel` away from the vehicle free at `free`, after the
+        // gap `gap` (the break when the solution puts it there).
+        let arrive = |gap: usize, free: f64, travel: f64, v: &mut Vec<String>| -> f64 {
+            match (&veh.break_, r.break_at) {
+                (Some(b), Some(g)) if g == gap => match b.windows.iter().find(|w| free <= w.end) {
+                    Some(w) => (free + travel + b.service).max(free.max(w.start) + b.service),
+                    None => {
+                        v.push(format!("route {}: break of vehicle {} cannot start after {free}", k + 1, veh.id));
+                        free + travel + b.service
+                    }
+                },
+                _ => free + travel,
+            }
+        };
+        for (gap, &j) in r.jobs.iter().enumerate() {
             let Some(job) = p.jobs.get(j) else {
                 v.push(format!("route {}: no job index {j}", k + 1));
                 continue;
@@ -64,7 +92,7 @@ pub fn check(p: &Problem, sol: &Solution) -> Report {
             for (l, d) in load.iter_mut().zip(&job.demand) {
                 *l += d;
             }
-            let arrival = t + service + p.matrix.duration(at, job.location);
+            let arrival = arrive(gap, t + service, p.matrix.duration(at, job.location), &mut v);
             distance += p.matrix.distance(at, job.location);
             match job.windows.iter().find(|w| arrival <= w.end) {
                 Some(w) => t = arrival.max(w.start),
@@ -76,7 +104,7 @@ pub fn check(p: &Problem, sol: &Solution) -> Report {
             service = job.service;
             at = job.location;
         }
-        let back = t + service + p.matrix.duration(at, veh.end);
+        let back = arrive(r.jobs.len(), t + service, p.matrix.duration(at, veh.end), &mut v);
         distance += p.matrix.distance(at, veh.end);
         if back > veh.shift.end {
             v.push(format!("route {}: back at {back}, after the shift end {}", k + 1, veh.shift.end));
@@ -89,10 +117,12 @@ pub fn check(p: &Problem, sol: &Solution) -> Report {
         }
     }
     let mut unassigned = 0;
+    let mut unassigned_priority = 0;
     for &j in &sol.unassigned {
         if j < nj {
             served[j] += 1;
             unassigned += 1;
+            unassigned_priority += u64::from(p.jobs[j].priority);
         } else {
             v.push(format!("unassigned: no job index {j}"));
         }
@@ -102,5 +132,5 @@ pub fn check(p: &Problem, sol: &Solution) -> Report {
             v.push(format!("job {}: appears {n} times (routes + unassigned), expected once", p.jobs[j].id));
         }
     }
-    Report { violations: v, distance, duration, vehicles, unassigned }
+    Report { violations: v, distance, duration, vehicles, unassigned, unassigned_priority }
 }

@@ -2,25 +2,33 @@
 //! Berghe, "Slack induction by string removals") under simulated annealing, followed by the
 //! local-search operators in [`super::ops`] on improving solutions.
 //!
-//! Routes are always feasible (hard time windows, capacity, skills, max jobs, shifts); a job that
-//! fits nowhere stays unassigned at a penalty. Each route caches, per node, the earliest service
-//! start (forward) and the latest feasible service start (backward), so inserting a job between
-//! two nodes is checked in O(1) (O(windows) with several windows).
+//! Routes are always feasible (hard time windows, capacity, skills, max jobs, shifts, the
+//! vehicle's break); a job that fits nowhere stays unassigned at a penalty. Each route caches,
+//! per node and in two states — the break still to come (`0`) or already taken (`1`) — the
+//! earliest service start (forward) and the latest feasible service start (backward), so
+//! inserting a job between two nodes is checked in O(1) (O(windows) with several windows).
+//! A vehicle without a break starts in state `1`, so the same formulas serve both.
+//!
+//! The break has no location: taken in the gap between two stops, it may start right after the
+//! first service, split the drive, or use the waiting time before the next window. With the end
+//! of service `e`, the drive `T` and a break of length `D` starting at the earliest `b ≥ e`
+//! inside one of its windows, the next stop is reached at `max(e + T + D, b + D)`.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use super::model::{Objective, Problem, RouteOut, Solution, Window, earliest_in, latest_in};
+use super::model::{Break, Objective, Problem, RouteOut, Solution, Window, earliest_in, latest_in};
 use super::ops::local_search;
 use crate::rng::Rng;
 
-/// Safety margin when comparing a propagated time with a cached latest start: the cached value
-/// comes from a chain of subtractions, so we stay on the safe side of rounding. The exact check
-/// is the forward pass every route gets after a change (and the independent checker).
+/// Tolerance of the O(1) checks against the cached latest starts: those come from a chain of
+/// subtractions, so a move the cache calls feasible is confirmed by the exact forward pass
+/// ([`Ctx::update`]) before it is kept, and undone if that pass disagrees.
 const EPS: f64 = 1e-7;
 const NONE: usize = usize::MAX;
+const INF: f64 = f64::INFINITY;
 /// Annealing temperatures at the start and the end of a run, as fractions of the mean edge
-/// length of the first solution (tuned on Solomon; see docs/benchmarks.md).
+/// cost of the first solution (tuned on Solomon; see docs/benchmarks.md).
 const T0_PER_EDGE: f64 = 1.0;
 const TF_PER_EDGE: f64 = 0.01;
 /// Probability that a ruin empties a whole route instead of removing strings.
@@ -51,14 +59,20 @@ pub(crate) struct Route {
     pub stops: Vec<usize>,
     pub loc: Vec<usize>,
     pub serv: Vec<f64>,
-    /// Earliest service start at each node (arrival at the end depot).
-    pub start: Vec<f64>,
-    /// Latest feasible service start at each node given the rest of the route.
-    pub latest: Vec<f64>,
+    /// Earliest service start at each node (arrival at the end depot) with the break still to
+    /// come (`e0`) or already taken (`e1`); `INF` where that state cannot be reached.
+    pub e0: Vec<f64>,
+    pub e1: Vec<f64>,
+    /// Latest service start at each node from which the rest of the route is feasible, with the
+    /// break still to take (`l0`) or already taken (`l1`); `-INF` where none is.
+    pub l0: Vec<f64>,
+    pub l1: Vec<f64>,
     pub load: Vec<i64>,
     /// Load of the jobs up to and including node `i`, per dimension: `prefix[i * dims + d]`.
     pub prefix: Vec<i64>,
     pub dist: f64,
+    /// The route's cost under the objective (0 for an unused vehicle).
+    pub cost: f64,
 }
 
 impl Route {
@@ -70,6 +84,30 @@ impl Route {
     }
 }
 
+/// Arrival at the next stop when the break is taken in the gap: the vehicle is free at `free`,
+/// drives `travel`; `INF` when no break window starts at or after `free`.
+#[inline]
+fn via_break(brk: &Break, free: f64, travel: f64) -> f64 {
+    match earliest_in(&brk.windows, free) {
+        Some(b) => (free + travel + brk.service).max(b + brk.service),
+        None => INF,
+    }
+}
+
+/// The latest moment the vehicle may be free (end of the previous service) to take the break
+/// in the gap and still reach the next stop by `by`, driving `travel`; `-INF` if never.
+#[inline]
+fn latest_free_before_break(brk: &Break, by: f64, travel: f64) -> f64 {
+    let d = brk.service;
+    let mut best = f64::NEG_INFINITY;
+    for w in &brk.windows {
+        if w.start + d <= by {
+            best = best.max(w.end.min(by - d));
+        }
+    }
+    best.min(by - travel - d)
+}
+
 /// Precomputed, index-based view of a problem.
 pub(crate) struct Ctx<'a> {
     pub p: &'a Problem,
@@ -79,16 +117,26 @@ pub(crate) struct Ctx<'a> {
     pub stop_serv: Vec<f64>,
     pub stop_win: Vec<Vec<Window>>,
     pub compat: Vec<bool>,
+    /// For each job, the vehicles that may serve it (skills), in vehicle order.
+    pub cands: Vec<Vec<usize>>,
     /// For each job, the other jobs by increasing distance (at most `NEIGHBOURS`).
     pub neighbours: Vec<Vec<usize>>,
     pub vclass: Vec<usize>,
-    pub penalty: f64,
+    /// What leaving each job unassigned costs.
+    pub penalty: Vec<f64>,
+    pub objective: Objective,
+    /// Per vehicle: cost per unit of travel duration and of distance, and the fixed cost.
+    per_dur: Vec<f64>,
+    per_dist: Vec<f64>,
+    fixed: Vec<f64>,
+    /// Whether every vehicle prices travel alike (then `arc` ignores the vehicle's own rates).
+    uniform: bool,
 }
 
 const NEIGHBOURS: usize = 100;
 
 impl<'a> Ctx<'a> {
-    pub fn new(p: &'a Problem) -> Self {
+    pub fn new(p: &'a Problem, objective: Objective) -> Self {
         let nj = p.jobs.len();
         let nv = p.vehicles.len();
         let mut stop_loc = Vec::with_capacity(nj + 2 * nv);
@@ -108,9 +156,13 @@ impl<'a> Ctx<'a> {
             stop_win.push(vec![v.shift]);
         }
         let mut compat = vec![false; nv * nj];
+        let mut cands = vec![Vec::new(); nj];
         for v in 0..nv {
-            for j in 0..nj {
-                compat[v * nj + j] = p.compatible(v, j);
+            for (j, c) in cands.iter_mut().enumerate() {
+                if p.compatible(v, j) {
+                    compat[v * nj + j] = true;
+                    c.push(v);
+                }
             }
         }
         let m = &p.matrix;
@@ -127,6 +179,15 @@ impl<'a> Ctx<'a> {
                 others
             })
             .collect();
+        let (per_dur, per_dist, fixed): (Vec<f64>, Vec<f64>, Vec<f64>) = match objective {
+            Objective::Distance | Objective::VehiclesThenDistance => (vec![0.0; nv], vec![1.0; nv], vec![0.0; nv]),
+            Objective::PriorityThenCost => (
+                p.vehicles.iter().map(|v| v.costs.per_hour / 3600.0).collect(),
+                p.vehicles.iter().map(|v| v.costs.per_km / 1000.0).collect(),
+                p.vehicles.iter().map(|v| v.costs.fixed).collect(),
+            ),
+        };
+        let uniform = (1..nv).all(|v| per_dur[v] == per_dur[0] && per_dist[v] == per_dist[0]);
         let mut vclass = vec![0; nv];
         for a in 0..nv {
             vclass[a] = a;
@@ -138,28 +199,82 @@ impl<'a> Ctx<'a> {
                     && x.capacity == y.capacity
                     && x.skills == y.skills
                     && x.max_jobs == y.max_jobs
+                    && x.break_ == y.break_
+                    && per_dur[a] == per_dur[b]
+                    && per_dist[a] == per_dist[b]
+                    && fixed[a] == fixed[b]
                 {
                     vclass[a] = vclass[b];
                     break;
                 }
             }
         }
-        // An unassigned job costs more than serving it alone from the farthest depot.
+        let mut ctx = Ctx {
+            p,
+            nj,
+            stop_loc,
+            stop_serv,
+            stop_win,
+            compat,
+            cands,
+            neighbours,
+            vclass,
+            penalty: vec![],
+            objective,
+            per_dur,
+            per_dist,
+            fixed,
+            uniform,
+        };
+        // An unassigned job costs more than serving it alone from the farthest depot; under
+        // `PriorityThenCost` one point of priority outweighs every job's base penalty together,
+        // so the order is lexicographic: priority served, jobs served, cost.
         let mut worst: f64 = 1.0;
         for j in &p.jobs {
-            for v in &p.vehicles {
-                let d = m.distance(v.start, j.location) + m.distance(j.location, v.end);
+            for v in 0..nv {
+                let veh = &p.vehicles[v];
+                let d = ctx.arc(v, veh.start, j.location) + ctx.arc(v, j.location, veh.end) + ctx.fixed[v];
                 if d.is_finite() {
                     worst = worst.max(d);
                 }
             }
         }
-        Ctx { p, nj, stop_loc, stop_serv, stop_win, compat, neighbours, vclass, penalty: 2.0 * worst + 1.0 }
+        let base = 2.0 * worst + 1.0;
+        let per_priority = if objective == Objective::PriorityThenCost { 2.0 * base * (nj as f64 + 1.0) } else { 0.0 };
+        ctx.penalty = p.jobs.iter().map(|j| base + per_priority * f64::from(j.priority)).collect();
+        ctx
+    }
+
+    /// The cost of driving from location `a` to `b` with vehicle `v`.
+    #[inline]
+    pub fn arc(&self, v: usize, a: usize, b: usize) -> f64 {
+        let m = &self.p.matrix;
+        let v = if self.uniform { 0 } else { v };
+        let (cd, cx) = (self.per_dur[v], self.per_dist[v]);
+        let mut c = 0.0;
+        if cd != 0.0 {
+            c += cd * m.duration(a, b);
+        }
+        if cx != 0.0 {
+            c += cx * m.distance(a, b);
+        }
+        c
+    }
+
+    /// What a vehicle costs just for being used.
+    #[inline]
+    pub fn fixed_cost(&self, v: usize) -> f64 {
+        self.fixed[v]
     }
 
     #[inline]
     pub fn compatible(&self, v: usize, j: usize) -> bool {
         self.compat[v * self.nj + j]
+    }
+
+    #[inline]
+    fn brk(&self, v: usize) -> Option<&'a Break> {
+        self.p.vehicles[v].break_.as_ref()
     }
 
     pub fn empty_route(&self, v: usize) -> Route {
@@ -168,48 +283,84 @@ impl<'a> Ctx<'a> {
             stops: vec![self.nj + 2 * v, self.nj + 2 * v + 1],
             loc: vec![],
             serv: vec![],
-            start: vec![],
-            latest: vec![],
+            e0: vec![],
+            e1: vec![],
+            l0: vec![],
+            l1: vec![],
             load: vec![0; self.p.dimensions],
             prefix: vec![],
             dist: 0.0,
+            cost: 0.0,
         };
         self.update(&mut r);
         r
+    }
+
+    /// Service starts at stop `to` (states 0 and 1) when the vehicle leaves location `from`
+    /// after a service of `serv` begun at `s0` / `s1`.
+    #[inline]
+    pub fn step(&self, v: usize, s0: f64, s1: f64, serv: f64, from: usize, to: usize) -> (f64, f64) {
+        let travel = self.p.matrix.duration(from, self.stop_loc[to]);
+        let win = &self.stop_win[to];
+        let t1 = earliest_in(win, s1 + serv + travel).unwrap_or(INF);
+        match self.brk(v) {
+            None => (INF, t1),
+            Some(b) => {
+                let t0 = earliest_in(win, s0 + serv + travel).unwrap_or(INF);
+                let tb = earliest_in(win, via_break(b, s0 + serv, travel)).unwrap_or(INF);
+                (t0, t1.min(tb))
+            }
+        }
+    }
+
+    /// Whether reaching node `k` of `r` at `(s0, s1)` leaves the rest of `r` feasible.
+    #[inline]
+    pub fn reaches(r: &Route, k: usize, (s0, s1): (f64, f64)) -> bool {
+        s1 <= r.l1[k] + EPS || s0 <= r.l0[k] + EPS
     }
 
     /// Recompute a route's caches from its stops. Returns whether it is feasible.
     pub fn update(&self, r: &mut Route) -> bool {
         let m = &self.p.matrix;
         let n = r.stops.len();
+        let v = r.vehicle;
+        let brk = self.brk(v);
         r.loc.clear();
         r.serv.clear();
         r.loc.extend(r.stops.iter().map(|&s| self.stop_loc[s]));
         r.serv.extend(r.stops.iter().map(|&s| self.stop_serv[s]));
-        r.start.resize(n, 0.0);
-        r.latest.resize(n, 0.0);
+        r.e0.resize(n, 0.0);
+        r.e1.resize(n, 0.0);
+        r.l0.resize(n, 0.0);
+        r.l1.resize(n, 0.0);
         r.load.iter_mut().for_each(|x| *x = 0);
-        let mut ok = true;
-        let shift = self.p.vehicles[r.vehicle].shift;
-        r.start[0] = shift.start;
-        let mut dist = 0.0;
-        for i in 1..n {
-            let arr = r.start[i - 1] + r.serv[i - 1] + m.duration(r.loc[i - 1], r.loc[i]);
-            dist += m.distance(r.loc[i - 1], r.loc[i]);
-            match earliest_in(&self.stop_win[r.stops[i]], arr) {
-                Some(t) => r.start[i] = t,
-                None => {
-                    ok = false;
-                    r.start[i] = arr;
-                }
-            }
+        let shift = self.p.vehicles[v].shift;
+        if brk.is_some() {
+            (r.e0[0], r.e1[0]) = (shift.start, INF);
+        } else {
+            (r.e0[0], r.e1[0]) = (INF, shift.start);
         }
+        let mut dist = 0.0;
+        let mut cost = 0.0;
+        for i in 1..n {
+            (r.e0[i], r.e1[i]) = self.step(v, r.e0[i - 1], r.e1[i - 1], r.serv[i - 1], r.loc[i - 1], r.stops[i]);
+            dist += m.distance(r.loc[i - 1], r.loc[i]);
+            cost += self.arc(v, r.loc[i - 1], r.loc[i]);
+        }
+        let ok = n == 2 || r.e1[n - 1] < INF;
         // An unused vehicle costs nothing (it does not drive from its start to its end).
-        r.dist = if n == 2 { 0.0 } else { dist };
-        r.latest[n - 1] = shift.end;
+        (r.dist, r.cost) = if n == 2 { (0.0, 0.0) } else { (dist, cost + self.fixed[v]) };
+        r.l1[n - 1] = shift.end;
+        r.l0[n - 1] = f64::NEG_INFINITY;
         for i in (0..n - 1).rev() {
-            let bound = r.latest[i + 1] - m.duration(r.loc[i], r.loc[i + 1]) - r.serv[i];
-            r.latest[i] = latest_in(&self.stop_win[r.stops[i]], bound).unwrap_or(f64::NEG_INFINITY);
+            let travel = m.duration(r.loc[i], r.loc[i + 1]);
+            let win = &self.stop_win[r.stops[i]];
+            let latest = |by: f64| latest_in(win, by - r.serv[i]).unwrap_or(f64::NEG_INFINITY);
+            r.l1[i] = latest(r.l1[i + 1] - travel);
+            r.l0[i] = match brk {
+                None => f64::NEG_INFINITY,
+                Some(b) => latest(r.l0[i + 1] - travel).max(latest(latest_free_before_break(b, r.l1[i + 1], travel))),
+            };
         }
         let dims = self.p.dimensions;
         r.prefix.clear();
@@ -221,8 +372,32 @@ impl<'a> Ctx<'a> {
             }
         }
         r.prefix[(n - 1) * dims..].copy_from_slice(&r.load);
-        let v = &self.p.vehicles[r.vehicle];
-        ok && r.load.iter().zip(&v.capacity).all(|(l, c)| l <= c) && n - 2 <= v.max_jobs
+        let veh = &self.p.vehicles[v];
+        ok && r.load.iter().zip(&veh.capacity).all(|(l, c)| l <= c) && n - 2 <= veh.max_jobs
+    }
+
+    /// Where the break of a feasible route goes: after how many jobs (earliest schedule).
+    pub fn break_position(&self, r: &Route) -> Option<usize> {
+        let brk = self.brk(r.vehicle)?;
+        if r.len() == 0 {
+            return None;
+        }
+        let travel = |i: usize| self.p.matrix.duration(r.loc[i], r.loc[i + 1]);
+        // State 1 with the gap where the break was taken.
+        let (mut s0, mut s1, mut gap) = (self.p.vehicles[r.vehicle].shift.start, INF, 0);
+        for i in 1..r.stops.len() {
+            let win = &self.stop_win[r.stops[i]];
+            let free = s0 + r.serv[i - 1];
+            let normal = earliest_in(win, s1 + r.serv[i - 1] + travel(i - 1)).unwrap_or(INF);
+            let taken = earliest_in(win, via_break(brk, free, travel(i - 1))).unwrap_or(INF);
+            if taken < normal {
+                (s1, gap) = (taken, i - 1);
+            } else {
+                s1 = normal;
+            }
+            s0 = earliest_in(win, free + travel(i - 1)).unwrap_or(INF);
+        }
+        Some(gap)
     }
 
     /// Whether job `u` may join route `r` at all (skills, capacity, max jobs).
@@ -234,20 +409,21 @@ impl<'a> Ctx<'a> {
             && r.load.iter().zip(&self.p.jobs[u].demand).zip(&v.capacity).all(|((l, d), c)| l + d <= *c)
     }
 
-    /// Added distance of inserting job `u` between nodes `p` and `p + 1`, if feasible in time.
+    /// Added cost of inserting job `u` between nodes `p` and `p + 1`, if feasible in time.
     #[inline]
     pub fn insert_delta(&self, r: &Route, u: usize, p: usize) -> Option<f64> {
-        let m = &self.p.matrix;
+        let v = r.vehicle;
         let (a, b, lu) = (r.loc[p], r.loc[p + 1], self.stop_loc[u]);
-        let arr = r.start[p] + r.serv[p] + m.duration(a, lu);
-        let su = earliest_in(&self.stop_win[u], arr)?;
-        let arr_b = su + self.stop_serv[u] + m.duration(lu, b);
-        let sb = earliest_in(&self.stop_win[r.stops[p + 1]], arr_b)?;
-        if sb > r.latest[p + 1] - EPS {
+        let at_u = self.step(v, r.e0[p], r.e1[p], r.serv[p], a, u);
+        if at_u.0 == INF && at_u.1 == INF {
             return None;
         }
-        let saved = if r.stops.len() == 2 { 0.0 } else { m.distance(a, b) };
-        Some(m.distance(a, lu) + m.distance(lu, b) - saved)
+        let at_b = self.step(v, at_u.0, at_u.1, self.stop_serv[u], lu, r.stops[p + 1]);
+        if !Self::reaches(r, p + 1, at_b) {
+            return None;
+        }
+        let saved = if r.stops.len() == 2 { -self.fixed[v] } else { self.arc(v, a, b) };
+        Some(self.arc(v, a, lu) + self.arc(v, lu, b) - saved)
     }
 }
 
@@ -274,7 +450,8 @@ impl State {
 
     pub fn recompute(&mut self, ctx: &Ctx) {
         self.used = self.routes.iter().filter(|r| r.len() > 0).count();
-        self.cost = self.routes.iter().map(|r| r.dist).sum::<f64>() + ctx.penalty * self.unassigned.len() as f64;
+        self.cost = self.routes.iter().map(|r| r.cost).sum::<f64>()
+            + self.unassigned.iter().map(|&j| ctx.penalty[j]).sum::<f64>();
         for (ri, r) in self.routes.iter().enumerate() {
             for &j in r.jobs() {
                 self.route_of[j] = ri;
@@ -289,7 +466,12 @@ impl State {
         self.routes.iter().map(|r| r.dist).sum()
     }
 
-    pub fn to_solution(&self, iterations: u64) -> Solution {
+    /// Cost of the routes alone (no unassigned penalty).
+    pub fn route_cost(&self) -> f64 {
+        self.routes.iter().map(|r| r.cost).sum()
+    }
+
+    pub fn to_solution(&self, ctx: &Ctx, iterations: u64) -> Solution {
         let mut unassigned = self.unassigned.clone();
         unassigned.sort_unstable();
         Solution {
@@ -297,10 +479,11 @@ impl State {
                 .routes
                 .iter()
                 .filter(|r| r.len() > 0)
-                .map(|r| RouteOut { vehicle: r.vehicle, jobs: r.jobs().to_vec() })
+                .map(|r| RouteOut { vehicle: r.vehicle, jobs: r.jobs().to_vec(), break_at: ctx.break_position(r) })
                 .collect(),
             unassigned,
             distance: self.distance(),
+            cost: self.route_cost(),
             iterations,
         }
     }
@@ -362,8 +545,8 @@ pub(crate) struct Search<'a> {
 }
 
 impl<'a> Search<'a> {
-    pub fn new(p: &'a Problem, seed: u64) -> Self {
-        let ctx = Ctx::new(p);
+    pub fn new(p: &'a Problem, seed: u64, objective: Objective) -> Self {
+        let ctx = Ctx::new(p, objective);
         let nv = p.vehicles.len();
         Search {
             ctx,
@@ -383,9 +566,10 @@ impl<'a> Search<'a> {
         self.undo.touch(s, ri);
         let r = &mut s.routes[ri];
         r.stops.retain(|x| !jobs.contains(x));
-        let old = r.dist;
+        let old = r.cost;
+        // Removing jobs never breaks a route that held: waits absorb, times only move earlier.
         self.ctx.update(r);
-        s.cost += r.dist - old + self.ctx.penalty * jobs.len() as f64;
+        s.cost += r.cost - old + jobs.iter().map(|&j| self.ctx.penalty[j]).sum::<f64>();
         if r.len() == 0 {
             s.used -= 1;
         }
@@ -487,6 +671,11 @@ impl<'a> Search<'a> {
         if k >= 4 {
             u.sort_by(|&a, &b| key(a).total_cmp(&key(b)));
         }
+        if ctx.objective == Objective::PriorityThenCost {
+            // Higher priorities choose their places first (a stable sort keeps the order above
+            // within one priority).
+            u.sort_by_key(|&j| std::cmp::Reverse(p.jobs[j].priority));
+        }
     }
 
     /// Greedy insertion with blinks of the unassigned jobs; what fits nowhere stays unassigned.
@@ -496,7 +685,7 @@ impl<'a> Search<'a> {
         for &u in &todo {
             let mut best = (f64::INFINITY, NONE, 0);
             self.class_tick += 1;
-            for ri in 0..s.routes.len() {
+            for &ri in &self.ctx.cands[u] {
                 let r = &s.routes[ri];
                 if r.len() == 0 {
                     if s.used >= self.max_routes {
@@ -515,7 +704,7 @@ impl<'a> Search<'a> {
                 let lu = self.ctx.stop_loc[u];
                 let last_end = self.ctx.stop_win[u].last().map(|w| w.end).unwrap_or(f64::INFINITY);
                 for p in 0..=r.len() {
-                    if r.start[p] + r.serv[p] + self.ctx.p.matrix.duration(r.loc[p], lu) > last_end {
+                    if r.e0[p].min(r.e1[p]) + r.serv[p] + self.ctx.p.matrix.duration(r.loc[p], lu) > last_end {
                         break;
                     }
                     if blink > 0.0 && self.rng.next_f64() < blink {
@@ -535,15 +724,21 @@ impl<'a> Search<'a> {
             let (d, ri, p) = best;
             self.undo.touch(s, ri);
             let r = &mut s.routes[ri];
-            if r.len() == 0 {
+            let was_empty = r.len() == 0;
+            r.stops.insert(p + 1, u);
+            let old = r.cost;
+            if !self.ctx.update(r) {
+                // The cached check erred within its tolerance: the exact pass has the last word.
+                r.stops.remove(p + 1);
+                self.ctx.update(r);
+                s.unassigned.push(u);
+                continue;
+            }
+            debug_assert!((r.cost - old - d).abs() < 1e-6 * d.abs().max(1.0));
+            if was_empty {
                 s.used += 1;
             }
-            r.stops.insert(p + 1, u);
-            let old = r.dist;
-            let ok = self.ctx.update(r);
-            debug_assert!(ok, "insertion broke a route");
-            debug_assert!((r.dist - old - d).abs() < 1e-6);
-            s.cost += r.dist - old - self.ctx.penalty;
+            s.cost += r.cost - old - self.ctx.penalty[u];
             s.route_of[u] = ri;
         }
     }
@@ -552,12 +747,12 @@ impl<'a> Search<'a> {
 /// Solve a problem: the best solution found within the limits.
 pub fn solve(problem: &Problem, opts: &Options, cancel: &AtomicBool) -> Solution {
     let started = Instant::now();
-    let mut search = Search::new(problem, opts.seed);
+    let mut search = Search::new(problem, opts.seed, opts.objective);
     let mut cur = State::new(&search.ctx);
     search.recreate(&mut cur, 0.0);
     cur.recompute(&search.ctx);
     if problem.jobs.is_empty() {
-        return cur.to_solution(0);
+        return cur.to_solution(&search.ctx, 0);
     }
     let mut best = cur.clone();
     let mut iterations: u64 = 0;
@@ -569,10 +764,11 @@ pub fn solve(problem: &Problem, opts: &Options, cancel: &AtomicBool) -> Solution
             None => elapsed.as_secs_f64() / deadline.as_secs_f64().max(1e-9),
         }
     };
-    // Temperature scale: relative to the mean edge of the first solution.
+    // Temperature scale: relative to the mean edge cost of the first solution.
     let edges = (problem.jobs.len() + cur.used).max(1) as f64;
-    let t0 = T0_PER_EDGE * cur.distance() / edges;
-    let tf = TF_PER_EDGE * cur.distance() / edges;
+    let scale = cur.route_cost().max(1e-9) / edges;
+    let t0 = T0_PER_EDGE * scale;
+    let tf = TF_PER_EDGE * scale;
     // vehicles-then-distance: first squeeze the fleet, then minimise distance with it.
     let mut fleet_phase = opts.objective == Objective::VehiclesThenDistance;
     let fleet_share = 0.5;
@@ -619,10 +815,14 @@ pub fn solve(problem: &Problem, opts: &Options, cancel: &AtomicBool) -> Solution
             search.undo.rollback(&mut cur);
         }
     }
-    best.to_solution(iterations)
+    best.to_solution(&search.ctx, iterations)
 }
 
 fn better(a: &State, b: &State, obj: Objective) -> bool {
+    if obj == Objective::PriorityThenCost {
+        // The penalties already order priority, then jobs served, then cost.
+        return a.cost < b.cost - 1e-9 * b.cost.abs().max(1.0);
+    }
     if a.unassigned.len() != b.unassigned.len() {
         return a.unassigned.len() < b.unassigned.len();
     }
@@ -647,7 +847,7 @@ fn drop_smallest_route(search: &mut Search, s: &mut State) {
 pub(crate) mod tests {
     use super::*;
     use crate::routing::check::check;
-    use crate::routing::model::{Job, Matrix, Vehicle};
+    use crate::routing::model::{Break, Job, Matrix, Vehicle};
 
     /// A random small problem: several windows, skills, capacities, max jobs, open ends.
     pub fn random_problem(seed: u64, n: usize) -> Problem {
@@ -673,6 +873,7 @@ pub(crate) mod tests {
                     windows,
                     demand: vec![rng.below(10) as i64, rng.below(3) as i64],
                     skills: if rng.below(4) == 0 { vec![rng.below(2) as u32] } else { vec![] },
+                    priority: if rng.below(4) == 0 { rng.below(101) as u32 } else { 0 },
                 }
             })
             .collect();
@@ -685,17 +886,27 @@ pub(crate) mod tests {
                 capacity: vec![20 + rng.below(40) as i64, 10],
                 skills: (0..2).filter(|_| rng.below(2) == 0).collect(),
                 max_jobs: 3 + rng.below(10),
+                break_: (rng.below(2) == 0).then(|| {
+                    let a = 150.0 + rng.next_f64() * 300.0;
+                    let mut windows = vec![Window { start: a, end: a + 10.0 + rng.next_f64() * 100.0 }];
+                    if rng.below(3) == 0 {
+                        windows.push(Window { start: windows[0].end + 50.0, end: windows[0].end + 120.0 });
+                    }
+                    Break { id: k as u64 + 1, windows, service: 10.0 + rng.next_f64() * 30.0 }
+                }),
+                costs: Default::default(),
             })
             .collect();
         Problem { name: format!("random-{seed}"), matrix, jobs, vehicles, dimensions: 2 }
     }
 
     fn assert_feasible(p: &Problem, s: &State, what: &str) {
-        let sol = s.to_solution(0);
+        let ctx = Ctx::new(p, Objective::Distance);
+        let sol = s.to_solution(&ctx, 0);
         let r = check(p, &sol);
         assert!(r.feasible(), "{what}: {:?}", r.violations);
         assert!((r.distance - sol.distance).abs() < 1e-6, "{what}: distance drift");
-        let cost = sol.distance + Ctx::new(p).penalty * sol.unassigned.len() as f64;
+        let cost = sol.distance + sol.unassigned.iter().map(|&j| ctx.penalty[j]).sum::<f64>();
         assert!((s.cost - cost).abs() < 1e-6 * cost.max(1.0), "{what}: cached cost {} vs {cost}", s.cost);
     }
 
@@ -703,7 +914,7 @@ pub(crate) mod tests {
     fn every_ruin_and_recreate_step_keeps_routes_feasible() {
         for seed in 0..40 {
             let p = random_problem(seed, 5 + (seed as usize * 7) % 30);
-            let mut search = Search::new(&p, seed);
+            let mut search = Search::new(&p, seed, Objective::Distance);
             let mut s = State::new(&search.ctx);
             search.recreate(&mut s, 0.0);
             s.recompute(&search.ctx);
@@ -731,7 +942,7 @@ pub(crate) mod tests {
         let mut applied = 0;
         for seed in 0..30 {
             let p = random_problem(500 + seed, 40);
-            let search = Search::new(&p, seed);
+            let search = Search::new(&p, seed, Objective::Distance);
             let mut s = State::new(&search.ctx);
             let mut search = search;
             search.recreate(&mut s, 0.3);

@@ -100,6 +100,37 @@ pub struct Job {
     /// Amount carried per capacity dimension (as many entries as the problem's dimensions).
     pub demand: Vec<i64>,
     pub skills: Vec<u32>,
+    /// 0–100 (VROOM's `priority`): under [`Objective::PriorityThenCost`] a higher priority is
+    /// served first; the other objectives ignore it.
+    pub priority: u32,
+}
+
+/// A vehicle's break: it lasts `service` and must start inside one of `windows`. It has no
+/// location of its own: it is taken between two stops — right after a service, while waiting
+/// for the next window, or splitting the drive — wherever the gap between them holds the travel
+/// and the break.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Break {
+    pub id: u64,
+    /// Sorted, disjoint; never empty.
+    pub windows: Vec<Window>,
+    pub service: f64,
+}
+
+/// What using a vehicle costs under [`Objective::PriorityThenCost`] (VROOM's `costs`):
+/// `fixed` once if it is used, plus `per_hour` per hour of travel and `per_km` per km.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Costs {
+    pub fixed: f64,
+    pub per_hour: f64,
+    pub per_km: f64,
+}
+
+impl Default for Costs {
+    /// VROOM's default: the cost is the travel time in seconds.
+    fn default() -> Self {
+        Costs { fixed: 0.0, per_hour: 3600.0, per_km: 0.0 }
+    }
 }
 
 /// A vehicle and its shift. A vehicle without a start or end location uses `Matrix::nowhere`.
@@ -112,6 +143,9 @@ pub struct Vehicle {
     pub capacity: Vec<i64>,
     pub skills: Vec<u32>,
     pub max_jobs: usize,
+    /// At most one break (a lunch break) per vehicle.
+    pub break_: Option<Break>,
+    pub costs: Costs,
 }
 
 /// A routing problem.
@@ -141,6 +175,9 @@ pub enum Objective {
     Distance,
     /// Fewest vehicles first, then total distance.
     VehiclesThenDistance,
+    /// VROOM's order: the highest sum of served priorities first, then the most jobs served,
+    /// then the lowest cost (the vehicles' [`Costs`]: travel time by default).
+    PriorityThenCost,
 }
 
 impl std::str::FromStr for Objective {
@@ -149,7 +186,10 @@ impl std::str::FromStr for Objective {
         match s {
             "distance" => Ok(Objective::Distance),
             "vehicles-then-distance" => Ok(Objective::VehiclesThenDistance),
-            _ => Err(format!("unknown objective {s:?} (expected distance or vehicles-then-distance)")),
+            "priority-then-cost" => Ok(Objective::PriorityThenCost),
+            _ => Err(format!(
+                "unknown objective {s:?} (expected distance, vehicles-then-distance or priority-then-cost)"
+            )),
         }
     }
 }
@@ -159,6 +199,9 @@ impl std::str::FromStr for Objective {
 pub struct RouteOut {
     pub vehicle: usize,
     pub jobs: Vec<usize>,
+    /// Where the vehicle's break is taken: after this many jobs (0: before the first job, on
+    /// the way to it; `jobs.len()`: on the way back). `None` for a vehicle without a break.
+    pub break_at: Option<usize>,
 }
 
 /// A solution: non-empty routes (in vehicle order) and unassigned jobs.
@@ -168,6 +211,9 @@ pub struct Solution {
     pub unassigned: Vec<usize>,
     /// Total distance as the engine computed it.
     pub distance: f64,
+    /// Total cost of the routes under the objective it was solved for (distance for the
+    /// distance objectives, the vehicles' costs for `PriorityThenCost`); no unassigned penalty.
+    pub cost: f64,
     pub iterations: u64,
 }
 

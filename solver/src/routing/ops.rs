@@ -1,6 +1,8 @@
-//! Local-search operators, VROOM-style: each move has the same small shape — `gain` (distance
-//! saved, O(1) from the route caches), `is_valid` (O(1) time-window, capacity and size checks
-//! from the cached earliest/latest service starts and load prefixes) and `apply`.
+//! Local-search operators, VROOM-style: each move has the same small shape — `gain` (cost
+//! saved, O(1) from the route caches), `is_valid` (O(1) time-window, break, capacity and size
+//! checks from the cached earliest/latest service starts and load prefixes) and `apply`.
+//! 2-opt* between vehicles of different classes (depots, shifts, breaks, rates) prices and
+//! checks the two new routes exactly instead, in O(route length).
 //!
 //! Moves are tried in a granular neighbourhood (the `K` nearest jobs of each job) and applied
 //! first-improvement until none improves. `apply` recomputes both routes exactly and undoes the
@@ -10,11 +12,9 @@
 use std::time::Instant;
 
 use super::engine::{Ctx, Route, State};
-use super::model::earliest_in;
 
 /// Neighbours tried per job.
 const K: usize = 15;
-const EPS: f64 = 1e-7;
 const NONE: usize = usize::MAX;
 
 /// One local-search move.
@@ -27,35 +27,66 @@ pub(crate) enum Move {
 }
 
 /// Whether, leaving node `i` of `from` as scheduled, node `k` of `to` (and the rest of `to`
-/// after it) can still be served.
+/// after it) can still be served. `from` and `to` belong to one vehicle or to vehicles of one
+/// class (the same shift and break), so their cached states mean the same.
 #[inline]
 fn joins(ctx: &Ctx, from: &Route, i: usize, to: &Route, k: usize) -> bool {
-    let m = &ctx.p.matrix;
-    let arr = from.start[i] + from.serv[i] + m.duration(from.loc[i], to.loc[k]);
-    match earliest_in(&ctx.stop_win[to.stops[k]], arr) {
-        Some(t) => t <= to.latest[k] - EPS,
-        None => false,
+    let at = ctx.step(to.vehicle, from.e0[i], from.e1[i], from.serv[i], from.loc[i], to.stops[k]);
+    Ctx::reaches(to, k, at)
+}
+
+/// The travel cost of vehicle `v` along the locations of `stops` (fixed cost included when
+/// they hold a job).
+fn path_cost<'a>(ctx: &Ctx, v: usize, stops: impl Iterator<Item = &'a usize>) -> f64 {
+    let mut cost = 0.0;
+    let mut prev = None;
+    let mut n = 0;
+    for &s in stops {
+        let l = ctx.stop_loc[s];
+        if let Some(p) = prev {
+            cost += ctx.arc(v, p, l);
+        }
+        prev = Some(l);
+        n += 1;
     }
+    if n > 2 { cost + ctx.fixed_cost(v) } else { 0.0 }
 }
 
 impl Move {
     pub fn gain(&self, ctx: &Ctx, s: &State) -> f64 {
-        let m = &ctx.p.matrix;
         match *self {
             Move::Relocate { a, i, b, p } => {
                 let (ra, rb) = (&s.routes[a], &s.routes[b]);
+                let (va, vb) = (ra.vehicle, rb.vehicle);
                 let u = ra.loc[i];
-                let bypass = if ra.len() == 1 { 0.0 } else { m.distance(ra.loc[i - 1], ra.loc[i + 1]) };
-                let removed = m.distance(ra.loc[i - 1], u) + m.distance(u, ra.loc[i + 1]) - bypass;
+                let bypass =
+                    if ra.len() == 1 { -ctx.fixed_cost(va) } else { ctx.arc(va, ra.loc[i - 1], ra.loc[i + 1]) };
+                let removed = ctx.arc(va, ra.loc[i - 1], u) + ctx.arc(va, u, ra.loc[i + 1]) - bypass;
                 let added =
-                    m.distance(rb.loc[p], u) + m.distance(u, rb.loc[p + 1]) - m.distance(rb.loc[p], rb.loc[p + 1]);
+                    ctx.arc(vb, rb.loc[p], u) + ctx.arc(vb, u, rb.loc[p + 1]) - ctx.arc(vb, rb.loc[p], rb.loc[p + 1]);
                 removed - added
             }
             Move::TwoOptStar { a, i, b, j } => {
                 let (ra, rb) = (&s.routes[a], &s.routes[b]);
-                m.distance(ra.loc[i], ra.loc[i + 1]) + m.distance(rb.loc[j], rb.loc[j + 1])
-                    - m.distance(ra.loc[i], rb.loc[j + 1])
-                    - m.distance(rb.loc[j], ra.loc[i + 1])
+                let (va, vb) = (ra.vehicle, rb.vehicle);
+                if ctx.vclass[va] == ctx.vclass[vb] {
+                    return ctx.arc(va, ra.loc[i], ra.loc[i + 1]) + ctx.arc(vb, rb.loc[j], rb.loc[j + 1])
+                        - ctx.arc(va, ra.loc[i], rb.loc[j + 1])
+                        - ctx.arc(vb, rb.loc[j], ra.loc[i + 1]);
+                }
+                // Vehicles of different classes (other depots, rates): price both new routes.
+                let (na, nb) = (ra.stops.len(), rb.stops.len());
+                let new_a = path_cost(
+                    ctx,
+                    va,
+                    ra.stops[..=i].iter().chain(&rb.stops[j + 1..nb - 1]).chain(&ra.stops[na - 1..]),
+                );
+                let new_b = path_cost(
+                    ctx,
+                    vb,
+                    rb.stops[..=j].iter().chain(&ra.stops[i + 1..na - 1]).chain(&rb.stops[nb - 1..]),
+                );
+                ra.cost + rb.cost - new_a - new_b
             }
         }
     }
@@ -74,7 +105,7 @@ impl Move {
             Move::TwoOptStar { a, i, b, j } => {
                 let (ra, rb) = (&s.routes[a], &s.routes[b]);
                 let (va, vb) = (&ctx.p.vehicles[ra.vehicle], &ctx.p.vehicles[rb.vehicle]);
-                if a == b || ctx.vclass[ra.vehicle] != ctx.vclass[rb.vehicle] {
+                if a == b {
                     return false;
                 }
                 let (la, lb) = (ra.len(), rb.len());
@@ -88,7 +119,12 @@ impl Move {
                         return false;
                     }
                 }
-                joins(ctx, ra, i, rb, j + 1) && joins(ctx, rb, j, ra, i + 1)
+                if ctx.vclass[ra.vehicle] == ctx.vclass[rb.vehicle] {
+                    return joins(ctx, ra, i, rb, j + 1) && joins(ctx, rb, j, ra, i + 1);
+                }
+                // Different classes: skills here, times by the exact pass in `apply`.
+                rb.jobs()[j..].iter().all(|&x| ctx.compatible(ra.vehicle, x))
+                    && ra.jobs()[i..].iter().all(|&x| ctx.compatible(rb.vehicle, x))
             }
         }
     }
@@ -109,8 +145,8 @@ impl Move {
                 let tail_b = s.routes[b].stops.split_off(j + 1);
                 s.routes[a].stops.extend_from_slice(&tail_b);
                 s.routes[b].stops.extend_from_slice(&tail_a);
-                // The end depots travel with the tails; the vehicles are of one class, so swap
-                // them back to keep each route's own end stop.
+                // The end depots travel with the tails: swap them back so each route keeps its
+                // own vehicle's end stop.
                 let (na, nb) = (s.routes[a].stops.len(), s.routes[b].stops.len());
                 let (ea, eb) = (s.routes[a].stops[na - 1], s.routes[b].stops[nb - 1]);
                 s.routes[a].stops[na - 1] = eb;
@@ -119,7 +155,7 @@ impl Move {
         }
         let ok_a = ctx.update(&mut s.routes[a]);
         let ok_b = ctx.update(&mut s.routes[b]);
-        let delta = s.routes[a].dist + s.routes[b].dist - old_a.dist - old_b.dist;
+        let delta = s.routes[a].cost + s.routes[b].cost - old_a.cost - old_b.cost;
         if !(ok_a && ok_b) || delta > -1e-9 {
             s.routes[a] = old_a;
             s.routes[b] = old_b;

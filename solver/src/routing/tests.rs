@@ -171,21 +171,26 @@ fn checker_catches_broken_solutions() {
     let p = solomon::parse(text).unwrap();
     // All jobs on one vehicle in index order: late windows, capacity exceeded.
     let bad = Solution {
-        routes: vec![RouteOut { vehicle: 0, jobs: (0..100).collect() }],
+        routes: vec![RouteOut { vehicle: 0, jobs: (0..100).collect(), break_at: None }],
         unassigned: vec![],
         distance: 0.0,
+        cost: 0.0,
         iterations: 0,
     };
     let r = check(&p, &bad);
     assert!(!r.feasible());
     assert!(r.violations.iter().any(|v| v.contains("capacity")));
     assert!(r.violations.iter().any(|v| v.contains("window") || v.contains("shift")));
-    let missing = Solution { routes: vec![], unassigned: vec![], distance: 0.0, iterations: 0 };
+    let missing = Solution { routes: vec![], unassigned: vec![], distance: 0.0, cost: 0.0, iterations: 0 };
     assert_eq!(check(&p, &missing).violations.len(), 100);
     let twice = Solution {
-        routes: vec![RouteOut { vehicle: 0, jobs: vec![0] }, RouteOut { vehicle: 0, jobs: vec![1] }],
+        routes: vec![
+            RouteOut { vehicle: 0, jobs: vec![0], break_at: None },
+            RouteOut { vehicle: 0, jobs: vec![1], break_at: None },
+        ],
         unassigned: (1..100).collect(),
         distance: 0.0,
+        cost: 0.0,
         iterations: 0,
     };
     let r = check(&p, &twice);
@@ -240,4 +245,108 @@ proptest! {
         let r = check(&p, &sol);
         prop_assert!(r.feasible(), "{:?}", r.violations);
     }
+}
+
+/// One vehicle, a 30-minute break in 12:00–13:00, two jobs an hour's drive apart.
+const VROOM_BREAK: &str = r#"{
+  "vehicles": [{"id": 1, "start_index": 0, "end_index": 0, "time_window": [28800, 61200],
+                "breaks": [{"id": 9, "time_windows": [[43200, 46800]], "service": 1800}]}],
+  "jobs": [
+    {"id": 1, "location_index": 1, "service": 3600, "time_windows": [[28800, 39600]]},
+    {"id": 2, "location_index": 2, "service": 1800, "time_windows": [[45000, 50400]], "priority": 0},
+    {"id": 3, "location_index": 2, "service": 1800, "time_windows": [[50400, 54000]], "priority": 90}
+  ],
+  "matrices": {"car": {
+    "durations": [[0, 1800, 1800], [1800, 0, 3600], [1800, 3600, 0]],
+    "distances": [[0, 20000, 20000], [20000, 0, 40000], [20000, 40000, 0]]
+  }}
+}"#;
+
+#[test]
+fn breaks_split_the_drive_or_use_the_wait_and_are_written_as_steps() {
+    let p = vroom::parse(VROOM_BREAK).unwrap();
+    let b = p.vehicles[0].break_.as_ref().unwrap();
+    assert_eq!((b.id, b.service, b.windows[0].start), (9, 1800.0, 43200.0));
+    assert_eq!(p.jobs[2].priority, 90);
+    for objective in [Objective::Distance, Objective::PriorityThenCost] {
+        let opts = Options { max_iterations: Some(200), objective, ..Options::default() };
+        let sol = solve(&p, &opts, &AtomicBool::new(false));
+        let r = check(&p, &sol);
+        assert!(r.feasible(), "{objective:?}: {:?}", r.violations);
+        assert_eq!(r.unassigned, 0, "{objective:?}: every job fits around the break");
+        let route = &sol.routes[0];
+        assert!(route.break_at.is_some());
+        let out: serde_json::Value = serde_json::from_str(&vroom::write_solution(&p, &sol)).unwrap();
+        let steps = out["routes"][0]["steps"].as_array().unwrap();
+        let kinds: Vec<&str> = steps.iter().map(|s| s["type"].as_str().unwrap()).collect();
+        assert_eq!(kinds.iter().filter(|k| **k == "break").count(), 1, "{kinds:?}");
+        let brk = steps.iter().find(|s| s["type"] == "break").unwrap();
+        let begin = brk["arrival"].as_f64().unwrap();
+        assert!((43200.0..=46800.0).contains(&begin), "break starts inside its window: {begin}");
+    }
+    // A break the solution leaves out, or puts where no window is left, is refused.
+    let opts = Options { max_iterations: Some(50), ..Options::default() };
+    let mut sol = solve(&p, &opts, &AtomicBool::new(false));
+    sol.routes[0].break_at = None;
+    assert!(check(&p, &sol).violations.iter().any(|v| v.contains("takes no break")));
+    sol.routes[0].break_at = Some(sol.routes[0].jobs.len());
+    let late = check(&p, &sol);
+    assert!(!late.feasible(), "the break after the last job starts after 13:00");
+}
+
+#[test]
+fn a_break_may_be_taken_while_waiting_at_the_next_stop() {
+    // Free at 10:00, the next job is 30 min away and opens at 13:00; the break window opens at
+    // 12:00. Taking the break before driving (12:00–12:30) and then driving arrives 13:00 —
+    // driving first, waiting, and breaking on site gives the same start; a break window that
+    // closes before the free time is never usable.
+    let p = vroom::parse(
+        r#"{"vehicles": [{"id": 1, "start_index": 0, "time_window": [36000, 50400],
+              "breaks": [{"id": 1, "time_windows": [[43200, 46800]], "service": 1800}]}],
+            "jobs": [{"id": 1, "location_index": 1, "service": 600, "time_windows": [[46800, 47400]]}],
+            "matrix": [[0, 1800], [1800, 0]]}"#,
+    )
+    .unwrap();
+    let sol = solve(&p, &Options { max_iterations: Some(20), ..Options::default() }, &AtomicBool::new(false));
+    let r = check(&p, &sol);
+    assert!(r.feasible() && r.unassigned == 0, "{:?}", r.violations);
+    // The same day with the job opening at 12:15 only (window 12:15–12:20): the break cannot
+    // come before it (the job would be missed) and fits after it.
+    let p2 = vroom::parse(
+        &r#"{"vehicles": [{"id": 1, "start_index": 0, "time_window": [36000, 50400],
+              "breaks": [{"id": 1, "time_windows": [[43200, 46800]], "service": 1800}]}],
+            "jobs": [{"id": 1, "location_index": 1, "service": 600, "time_windows": [[44100, 44400]]}],
+            "matrix": [[0, 1800], [1800, 0]]}"#
+            .to_string(),
+    )
+    .unwrap();
+    let sol = solve(&p2, &Options { max_iterations: Some(20), ..Options::default() }, &AtomicBool::new(false));
+    let r = check(&p2, &sol);
+    assert!(r.feasible() && r.unassigned == 0, "{:?}", r.violations);
+    assert_eq!(sol.routes[0].break_at, Some(1), "break after the job");
+}
+
+#[test]
+fn higher_priority_is_served_first_under_priority_then_cost() {
+    // One short shift: either job 2 (near, priority 0) or job 3 (far, priority 90) fits.
+    let p = vroom::parse(
+        r#"{"vehicles": [{"id": 1, "start_index": 0, "end_index": 0, "time_window": [0, 4000]}],
+            "jobs": [{"id": 2, "location_index": 1, "service": 1000},
+                     {"id": 3, "location_index": 2, "service": 1000, "priority": 90}],
+            "matrix": [[0, 100, 1400], [100, 0, 1400], [1400, 1400, 0]]}"#,
+    )
+    .unwrap();
+    let prio = Options { max_iterations: Some(100), objective: Objective::PriorityThenCost, ..Options::default() };
+    let sol = solve(&p, &prio, &AtomicBool::new(false));
+    let r = check(&p, &sol);
+    assert!(r.feasible(), "{:?}", r.violations);
+    assert_eq!(sol.unassigned, vec![0], "the priority-90 job is served");
+    assert_eq!(r.unassigned_priority, 0);
+    let dist = solve(&p, &Options { max_iterations: Some(100), ..Options::default() }, &AtomicBool::new(false));
+    assert_eq!(check(&p, &dist).unassigned, 1);
+    let e = vroom::parse(&VROOM_BREAK.replace("\"priority\": 90", "\"priority\": 101")).unwrap_err();
+    assert_eq!(e.field, "jobs[2].priority", "{e}");
+    let two = VROOM_BREAK.replace(r#""service": 1800}]}]"#, r#""service": 1800}, {"id": 10, "service": 60}]}]"#);
+    let e = vroom::parse(&two).unwrap_err();
+    assert_eq!(e.field, "vehicles[0].breaks", "{e}");
 }

@@ -142,8 +142,8 @@ pub fn parse_vrplib_solution(
         if routes.len() >= problem.vehicles.len() {
             return Err(FormatError::new(line_no, "route", "more routes than vehicles"));
         }
-        routes.push(RouteOut { vehicle: routes.len(), jobs });
+        routes.push(RouteOut { vehicle: routes.len(), jobs, break_at: None });
     }
     let unassigned = (0..problem.jobs.len()).filter(|&j| !seen[j]).collect();
-    Ok(Solution { routes, unassigned, distance: f64::NAN, iterations: 0 })
+    Ok(Solution { routes, unassigned, distance: f64::NAN, cost: f64::NAN, iterations: 0 })
 }

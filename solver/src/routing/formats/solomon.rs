@@ -100,6 +100,7 @@ pub fn parse(text: &str) -> Result<Problem, FormatError> {
             windows: vec![Window { start: r[4], end: r[5] }],
             demand: vec![r[3] as i64],
             skills: vec![],
+            priority: 0,
         })
         .collect();
     let vehicles = (0..number.min(100_000))
@@ -111,6 +112,8 @@ pub fn parse(text: &str) -> Result<Problem, FormatError> {
             capacity: vec![capacity as i64],
             skills: vec![],
             max_jobs: usize::MAX,
+            break_: None,
+            costs: Default::default(),
         })
         .collect();
     Ok(Problem { name, matrix, jobs, vehicles, dimensions: 1 })

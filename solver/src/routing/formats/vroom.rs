@@ -2,17 +2,23 @@
 //! `steps`, `summary`, `unassigned`).
 //!
 //! Supported input: jobs with `id`, `location_index`, `service`, `delivery` (or the legacy
-//! `amount`), `skills`, `time_windows`; vehicles with `id`, `start_index`, `end_index` (either
-//! may be absent), `capacity`, `skills`, `time_window`, `max_tasks`; travel from `matrices`
-//! (`{profile: {durations, distances}}`, the vehicles' `profile` or `car`) or the legacy
-//! `matrix`. Without `distances`, distance = duration. Not supported (a clear error, never a
-//! wrong answer): coordinates without a matrix, `shipments`, `pickup`, `breaks`, per-job
-//! `setup`. Errors name the JSON path (`jobs[3].time_windows[0]`).
+//! `amount`), `skills`, `priority` (0–100), `time_windows`; vehicles with `id`, `start_index`,
+//! `end_index` (either may be absent), `capacity`, `skills`, `time_window`, `max_tasks`,
+//! `costs` (`fixed`, `per_hour`, `per_km`) and one break in `breaks` (`id`, `time_windows`,
+//! `service`); travel from `matrices` (`{profile: {durations, distances}}`, the vehicles'
+//! `profile` or `car`) or the legacy `matrix`. Without `distances`, distance = duration. Not
+//! supported (a clear error, never a wrong answer): coordinates without a matrix, `shipments`,
+//! `pickup`, more than one break per vehicle, a break's `max_load`, per-job `setup`. Errors
+//! name the JSON path (`jobs[3].time_windows[0]`).
+//!
+//! A break is taken between two steps (see `routing::engine`): the output lists it as a
+//! `break` step whose `arrival` is when it starts; the next step's `arrival` is when the
+//! vehicle is there and free, so the drive may be split around the break.
 
 use serde_json::{Map, Value, json};
 
 use super::FormatError;
-use crate::routing::model::{Job, Matrix, Problem, Solution, Vehicle, Window};
+use crate::routing::model::{Break, Costs, Job, Matrix, Problem, Solution, Vehicle, Window, earliest_in};
 
 fn err(path: &str, msg: impl Into<String>) -> FormatError {
     FormatError::new(0, path, msg)
@@ -51,6 +57,26 @@ fn window(v: &Value, path: &str) -> Result<Window, FormatError> {
         return Err(err(path, format!("window ends ({e}) before it starts ({s})")));
     }
     Ok(Window { start: s, end: e })
+}
+
+/// Sorted, disjoint windows from `[[start, end], …]`; `None` when absent.
+fn windows(v: Option<&Value>, path: &str) -> Result<Option<Vec<Window>>, FormatError> {
+    let Some(tw) = v else { return Ok(None) };
+    let a = tw.as_array().ok_or_else(|| err(path, "expected an array"))?;
+    let mut out =
+        a.iter().enumerate().map(|(k, w)| window(w, &format!("{path}[{k}]"))).collect::<Result<Vec<_>, _>>()?;
+    out.sort_by(|a, b| a.start.total_cmp(&b.start));
+    if out.windows(2).any(|w| w[1].start <= w[0].end) {
+        return Err(err(path, "windows overlap"));
+    }
+    Ok((!out.is_empty()).then_some(out))
+}
+
+fn number_field(o: &Map<String, Value>, key: &str, path: &str, default: f64) -> Result<f64, FormatError> {
+    match o.get(key) {
+        Some(x) => as_num(x, &format!("{path}.{key}")),
+        None => Ok(default),
+    }
 }
 
 fn square(v: &Value, path: &str) -> Result<(usize, Vec<f64>), FormatError> {
@@ -149,33 +175,64 @@ pub fn parse(text: &str) -> Result<Problem, FormatError> {
         };
         dims = dims.max(demand.len());
         let skills = int_list(o.get("skills"), &format!("{p}.skills"))?.into_iter().map(|s| s as u32).collect();
-        let mut windows = match o.get("time_windows") {
-            Some(tw) => {
-                let a = tw.as_array().ok_or_else(|| err(&format!("{p}.time_windows"), "expected an array"))?;
-                a.iter()
-                    .enumerate()
-                    .map(|(k, w)| window(w, &format!("{p}.time_windows[{k}]")))
-                    .collect::<Result<Vec<_>, _>>()?
-            }
-            None => vec![],
+        let windows = windows(o.get("time_windows"), &format!("{p}.time_windows"))?.unwrap_or(vec![Window::ALWAYS]);
+        let priority = match o.get("priority") {
+            None => 0,
+            Some(x) => match x.as_u64() {
+                Some(n) if n <= 100 => n as u32,
+                _ => return Err(err(&format!("{p}.priority"), format!("expected an integer from 0 to 100, got {x}"))),
+            },
         };
-        windows.sort_by(|a, b| a.start.total_cmp(&b.start));
-        if windows.windows(2).any(|w| w[1].start <= w[0].end) {
-            return Err(err(&format!("{p}.time_windows"), "windows overlap"));
+        if o.get("setup").and_then(Value::as_f64).is_some_and(|x| x != 0.0) {
+            return Err(err(&format!("{p}.setup"), "setup times are not supported yet"));
         }
-        if windows.is_empty() {
-            windows.push(Window::ALWAYS);
-        }
-        jobs.push(Job { id, location, service, windows, demand, skills });
+        jobs.push(Job { id, location, service, windows, demand, skills, priority });
     }
     let mut vehicles = Vec::with_capacity(veh_v.len());
     for (i, v) in veh_v.iter().enumerate() {
         let p = format!("vehicles[{i}]");
         let o = obj(v, &p)?;
         let id = o.get("id").and_then(Value::as_u64).ok_or_else(|| err(&format!("{p}.id"), "expected an integer"))?;
-        if o.get("breaks").and_then(Value::as_array).is_some_and(|b| !b.is_empty()) {
-            return Err(err(&format!("{p}.breaks"), "breaks are not supported yet"));
-        }
+        let break_ = match o.get("breaks") {
+            None | Some(Value::Null) => None,
+            Some(b) => {
+                let bp = format!("{p}.breaks");
+                let list = b.as_array().ok_or_else(|| err(&bp, "expected an array"))?;
+                if list.len() > 1 {
+                    return Err(err(&bp, "at most one break per vehicle is supported"));
+                }
+                match list.first() {
+                    None => None,
+                    Some(b) => {
+                        let bp = format!("{bp}[0]");
+                        let bo = obj(b, &bp)?;
+                        if bo.contains_key("max_load") {
+                            return Err(err(&format!("{bp}.max_load"), "a break's max_load is not supported yet"));
+                        }
+                        let id = match bo.get("id") {
+                            None => 0,
+                            Some(x) => x.as_u64().ok_or_else(|| err(&format!("{bp}.id"), "expected an integer"))?,
+                        };
+                        let windows = windows(bo.get("time_windows"), &format!("{bp}.time_windows"))?
+                            .unwrap_or(vec![Window { start: 0.0, end: f64::INFINITY }]);
+                        Some(Break { id, windows, service: number_field(bo, "service", &bp, 0.0)? })
+                    }
+                }
+            }
+        };
+        let costs = match o.get("costs") {
+            None => Costs::default(),
+            Some(c) => {
+                let cp = format!("{p}.costs");
+                let co = obj(c, &cp)?;
+                let d = Costs::default();
+                Costs {
+                    fixed: number_field(co, "fixed", &cp, d.fixed)?,
+                    per_hour: number_field(co, "per_hour", &cp, d.per_hour)?,
+                    per_km: number_field(co, "per_km", &cp, d.per_km)?,
+                }
+            }
+        };
         let start = loc(o.get("start_index"), &format!("{p}.start_index"))?;
         let end = loc(o.get("end_index"), &format!("{p}.end_index"))?;
         let capacity = int_list(o.get("capacity"), &format!("{p}.capacity"))?;
@@ -197,6 +254,8 @@ pub fn parse(text: &str) -> Result<Problem, FormatError> {
             capacity,
             skills,
             max_jobs,
+            break_,
+            costs,
         });
     }
     // Pad amounts to a common number of dimensions; a vehicle without capacity is unlimited.
@@ -218,33 +277,56 @@ fn number(x: f64) -> Value {
     if x.fract() == 0.0 && x.abs() < 9e15 { json!(x as i64) } else { json!(x) }
 }
 
-/// VROOM's output JSON. `cost` is the total distance (our objective), rounded.
+/// The cost VROOM reports for a route: the vehicle's fixed cost plus its hourly and per-km
+/// rates on the travel, rounded to an integer as VROOM does.
+fn route_cost(v: &Vehicle, travel: f64, distance: f64) -> f64 {
+    (v.costs.fixed + v.costs.per_hour * travel / 3600.0 + v.costs.per_km * distance / 1000.0).round()
+}
+
+/// VROOM's output JSON, with VROOM's cost (the vehicles' `costs`: travel time by default).
 pub fn write_solution(p: &Problem, s: &Solution) -> String {
     let m = &p.matrix;
     let mut routes = Vec::new();
-    let (mut t_dist, mut t_dur, mut t_serv, mut t_wait) = (0.0, 0.0, 0.0, 0.0);
+    let (mut t_dist, mut t_dur, mut t_serv, mut t_wait, mut t_cost, mut t_prio) = (0.0, 0.0, 0.0, 0.0, 0.0, 0u64);
     for r in &s.routes {
         let v = &p.vehicles[r.vehicle];
         let load0: Vec<i64> = (0..p.dimensions).map(|d| r.jobs.iter().map(|&j| p.jobs[j].demand[d]).sum()).collect();
         let mut load = load0.clone();
         let mut steps = Vec::new();
-        let (mut t, mut at, mut serv, mut dist, mut travel, mut wait_sum, mut serv_sum) =
-            (v.shift.start.max(0.0), v.start, 0.0, 0.0, 0.0, 0.0, 0.0);
+        let (mut free, mut at, mut dist, mut travel, mut wait_sum, mut serv_sum, mut prio) =
+            (v.shift.start.max(0.0), v.start, 0.0, 0.0, 0.0, 0.0, 0u64);
         let mut start_step =
-            json!({"type": "start", "arrival": number(t), "duration": 0, "load": load.clone(), "distance": 0});
+            json!({"type": "start", "arrival": number(free), "duration": 0, "load": load.clone(), "distance": 0});
         if v.start != m.nowhere() {
             start_step["location_index"] = json!(v.start);
         }
         steps.push(start_step);
-        for &j in &r.jobs {
+        // Arrival at the next located step after gap `gap`, with the break step if it is there.
+        let arrive =
+            |gap: usize, free: f64, leg: f64, travel: f64, dist: f64, load: &[i64], steps: &mut Vec<Value>| match (
+                &v.break_, r.break_at,
+            ) {
+                (Some(b), Some(g)) if g == gap => {
+                    let begin = earliest_in(&b.windows, free).unwrap_or(free);
+                    steps.push(json!({
+                        "type": "break", "id": b.id, "arrival": number(begin), "service": number(b.service),
+                        "waiting_time": 0, "duration": number(travel), "load": load, "distance": number(dist),
+                    }));
+                    (free + leg + b.service).max(begin + b.service)
+                }
+                _ => free + leg,
+            };
+        for (gap, &j) in r.jobs.iter().enumerate() {
             let job = &p.jobs[j];
-            let arrival = t + serv + m.duration(at, job.location);
-            travel += m.duration(at, job.location);
+            let leg = m.duration(at, job.location);
+            let arrival = arrive(gap, free, leg, travel, dist, &load, &mut steps);
+            travel += leg;
             dist += m.distance(at, job.location);
-            let begin = super::super::model::earliest_in(&job.windows, arrival).unwrap_or(arrival);
+            let begin = earliest_in(&job.windows, arrival).unwrap_or(arrival);
             let wait = begin - arrival;
             wait_sum += wait;
             serv_sum += job.service;
+            prio += u64::from(job.priority);
             for (l, d) in load.iter_mut().zip(&job.demand) {
                 *l -= d;
             }
@@ -253,26 +335,30 @@ pub fn write_solution(p: &Problem, s: &Solution) -> String {
                 "arrival": number(arrival), "service": number(job.service), "waiting_time": number(wait),
                 "duration": number(travel), "load": load.clone(), "distance": number(dist),
             }));
-            t = begin;
-            serv = job.service;
+            free = begin + job.service;
             at = job.location;
         }
-        let arrival = t + serv + m.duration(at, v.end);
-        travel += m.duration(at, v.end);
+        let leg = m.duration(at, v.end);
+        let arrival = arrive(r.jobs.len(), free, leg, travel, dist, &load, &mut steps);
+        travel += leg;
         dist += m.distance(at, v.end);
         let mut end_step = json!({"type": "end", "arrival": number(arrival), "duration": number(travel), "load": load, "distance": number(dist)});
         if v.end != m.nowhere() {
             end_step["location_index"] = json!(v.end);
         }
         steps.push(end_step);
+        let cost = route_cost(v, travel, dist);
+        let brk = v.break_.as_ref().map_or(0.0, |b| b.service);
         t_dist += dist;
         t_dur += travel;
         t_serv += serv_sum;
         t_wait += wait_sum;
+        t_cost += cost;
+        t_prio += prio;
         routes.push(json!({
-            "vehicle": v.id, "cost": number(dist.round()), "delivery": load0.clone(), "amount": load0,
-            "pickup": vec![0; p.dimensions], "service": number(serv_sum), "duration": number(travel),
-            "waiting_time": number(wait_sum), "distance": number(dist), "steps": steps,
+            "vehicle": v.id, "cost": number(cost), "delivery": load0.clone(), "amount": load0,
+            "pickup": vec![0; p.dimensions], "service": number(serv_sum + brk), "duration": number(travel),
+            "waiting_time": number(wait_sum), "priority": prio, "distance": number(dist), "steps": steps,
         }));
     }
     let unassigned: Vec<Value> = s
@@ -283,9 +369,9 @@ pub fn write_solution(p: &Problem, s: &Solution) -> String {
     let out = json!({
         "code": 0,
         "summary": {
-            "cost": number(t_dist.round()), "routes": s.routes.len(), "unassigned": unassigned.len(),
+            "cost": number(t_cost), "routes": s.routes.len(), "unassigned": unassigned.len(),
             "service": number(t_serv), "duration": number(t_dur), "waiting_time": number(t_wait),
-            "distance": number(t_dist),
+            "priority": t_prio, "distance": number(t_dist),
         },
         "unassigned": unassigned,
         "routes": routes,

@@ -194,6 +194,7 @@ pub fn parse(text: &str) -> Result<Problem, FormatError> {
             windows: vec![window(i, 0)?],
             demand: vec![d as i64],
             skills: vec![],
+            priority: 0,
         });
     }
     let fleet = match get("VEHICLES") {
@@ -213,6 +214,8 @@ pub fn parse(text: &str) -> Result<Problem, FormatError> {
             capacity: vec![capacity],
             skills: vec![],
             max_jobs: usize::MAX,
+            break_: None,
+            costs: Default::default(),
         })
         .collect();
     Ok(Problem { name, matrix, jobs, vehicles, dimensions: 1 })
