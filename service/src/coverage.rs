@@ -186,7 +186,7 @@ pub fn compare(
 
 /// One stored scenario: a line of `rota scenario list` (changes as English text) and the app's
 /// `list_scenarios` (changes as codes).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct ScenarioSummary<C = Vec<String>> {
     pub name: String,
     pub description: String,

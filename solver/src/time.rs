@@ -19,7 +19,8 @@ pub const HOUR: Secs = 3600;
 pub const DAY: Secs = 86_400;
 
 /// A local date and time, written `YYYY-MM-DDTHH:MM` (seconds optional).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ts_rs::TS)]
+#[ts(type = "string")]
 pub struct LocalDateTime(pub NaiveDateTime);
 
 impl LocalDateTime {
@@ -86,7 +87,8 @@ impl JsonSchema for LocalDateTime {
 }
 
 /// A time of day, written `HH:MM` (`24:00` allowed as the end of a day).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ts_rs::TS)]
+#[ts(type = "string")]
 pub struct ClockTime {
     /// Minutes since midnight, 0..=1440.
     pub minutes: u32,

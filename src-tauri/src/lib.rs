@@ -20,6 +20,7 @@
 //! on Tauri's mock runtime and invoke its commands over IPC.
 
 mod commands;
+pub mod contract;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};

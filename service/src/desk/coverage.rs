@@ -13,6 +13,7 @@ use std::path::Path;
 use rota_solver::coverage::{CoverageError, CoverageReport, ScenarioSpec};
 use rota_store::db::Db;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::{BackendError, Params, store_error};
 use crate::coverage::{self as service, BASELINE, CoverageFailure};
@@ -23,10 +24,11 @@ pub const WEEKS: std::ops::RangeInclusive<u32> = 1..=26;
 pub const MAX_COMPARED: usize = 6;
 
 /// A text the UI renders from its catalog: `code` plus parameters.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct Coded {
     pub code: String,
     #[serde(default)]
+    #[ts(type = "Record<string, string | number>")]
     pub params: Params,
 }
 
@@ -41,7 +43,7 @@ impl Coded {
 }
 
 /// One region × skill × week of the coverage LP.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct CoverageCell {
     pub region: String,
     pub skill: String,
@@ -63,7 +65,7 @@ pub struct CoverageCell {
 }
 
 /// Totals of one region and week (all skills).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct CoverageRegionWeek {
     pub region: String,
     pub week: u32,
@@ -73,7 +75,7 @@ pub struct CoverageRegionWeek {
     pub sla_attainment_pct: f64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct CoverageTotals {
     pub demand_hours: f64,
     pub allocated_hours: f64,
@@ -87,7 +89,7 @@ pub struct CoverageTotals {
 }
 
 /// The answer of `coverage_report`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct CoverageView {
     /// `null` for the live data.
     pub scenario: Option<String>,
@@ -121,7 +123,7 @@ pub use rota_solver::coverage::scenario::KpiRow as ComparedKpi;
 pub use rota_solver::coverage::scenario::RegionRow as ComparedRegion;
 
 /// The answer of `compare_scenarios`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct ScenarioComparison {
     /// Column names; the first (`baseline` unless the request starts with another) is the
     /// reference of the deltas.
@@ -133,7 +135,7 @@ pub struct ScenarioComparison {
 
 /// The request of `scenario_create`: a copy of the live data (or of scenario `from`) with
 /// `changes` (a `ScenarioSpec`, as `rota scenario create --spec`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct ScenarioCreate {
     pub name: String,
     #[serde(default)]

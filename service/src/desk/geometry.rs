@@ -4,15 +4,17 @@
 use chrono::NaiveDate;
 use rota_solver::travel::geometry::{Coord, places, route_line, route_places};
 use serde::Serialize;
+use ts_rs::TS;
 
 use super::{BackendError, Desk};
 
 /// One route's line on the map.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, TS)]
 pub struct RouteLine {
     pub technician: String,
     pub day: NaiveDate,
     /// `road` when every leg follows the roads, `straight` otherwise.
+    #[ts(type = "\"road\" | \"straight\"")]
     pub line: &'static str,
     /// `[lon, lat]` from the start site through the stops to the end site.
     pub coordinates: Vec<Coord>,

@@ -5,15 +5,17 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rota_solver::format::{Kpis, Plan, ProviderShare};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// Parameters of a violation, reason or action: text or numbers (`Record<string, string|number>`).
 pub type Params = BTreeMap<String, serde_json::Value>;
 
 /// A rule a proposed change would break: a code (catalog `rule.<code>`) plus parameters.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct Violation {
     pub code: String,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[ts(optional, type = "Record<string, string | number>")]
     pub params: Params,
 }
 
@@ -28,7 +30,7 @@ impl Violation {
 }
 
 /// Whether a change is allowed, and if not every rule it breaks.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct Feasibility {
     pub ok: bool,
     pub violations: Vec<Violation>,
@@ -45,7 +47,7 @@ impl Feasibility {
 
 /// Move (or assign) a visit to a technician on a day, optionally at an exact start (no start:
 /// the backend picks the best start on that technician-day).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct MoveRequest {
     pub visit: String,
     pub technician: String,
@@ -57,10 +59,11 @@ pub struct MoveRequest {
 }
 
 /// What made a version: a code (`history.do.<code>`) plus parameters.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct Action {
     pub code: String,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[ts(optional, type = "Record<string, string | number>")]
     pub params: Params,
 }
 
@@ -75,11 +78,12 @@ impl Action {
 }
 
 /// One saved plan version (every accepted change is a new version).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct PlanVersion {
     pub id: i64,
     pub parent: Option<i64>,
     /// `solver`, `dispatcher`, `batch`, `what-if`.
+    #[ts(type = "\"solver\" | \"dispatcher\" | \"batch\" | \"what-if\"")]
     pub author: String,
     pub action: Action,
     pub created_at: String,
@@ -171,8 +175,53 @@ impl<'de> Deserialize<'de> for PlanView {
     }
 }
 
+/// The TypeScript of [`PlanView`] (its JSON is hand-written above): the plan with the optional
+/// `locked` flag on stops and the app's queue reasons (`manual`, `displaced {visit}`, no
+/// message) among the unassigned reasons.
+impl TS for PlanView {
+    type WithoutGenerics = Self;
+    type OptionInnerType = Self;
+
+    fn docs() -> Option<String> {
+        Some(ts_rs::format_docs(&[
+            " A `rota-plan/1` plan as the UI sees it: stops the dispatcher locked carry `locked: true`;",
+            " visits the app queued carry its own reason (`manual`, `displaced {visit}`).",
+        ]))
+    }
+    fn name(_: &ts_rs::Config) -> String {
+        "PlanView".into()
+    }
+    fn inline(cfg: &ts_rs::Config) -> String {
+        use rota_solver::format::{Reason, Route, Stop};
+        format!(
+            "Omit<{plan}, \"routes\" | \"unassigned\"> & {{ routes: Array<Omit<{route}, \"stops\"> & {{ stops: \
+             Array<{stop} & {{ locked?: boolean }}> }}>, unassigned: Array<{{ visit: string, reasons: Array<{reason} \
+             | {{ code: \"manual\" | \"displaced\", params: {{ [key in string]?: string }} }}> }}> }}",
+            plan = Plan::name(cfg),
+            route = Route::name(cfg),
+            stop = Stop::name(cfg),
+            reason = Reason::name(cfg),
+        )
+    }
+    fn decl(cfg: &ts_rs::Config) -> String {
+        format!("type PlanView = {};", Self::inline(cfg))
+    }
+    fn decl_concrete(cfg: &ts_rs::Config) -> String {
+        Self::decl(cfg)
+    }
+    fn visit_dependencies(v: &mut impl ts_rs::TypeVisitor) {
+        v.visit::<Plan>();
+        v.visit::<rota_solver::format::Route>();
+        v.visit::<rota_solver::format::Stop>();
+        v.visit::<rota_solver::format::Reason>();
+    }
+    fn output_path() -> Option<std::path::PathBuf> {
+        Some("PlanView.ts".into())
+    }
+}
+
 /// The result of an edit: if infeasible, `plan` and `version` are `None` and nothing was saved.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct EditResult {
     pub feasibility: Feasibility,
     pub plan: Option<PlanView>,
@@ -180,21 +229,21 @@ pub struct EditResult {
 }
 
 /// `dispatch_emergency`'s answer: an edit result plus the new visit's id.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct DispatchResult {
     #[serde(flatten)]
     pub edit: EditResult,
     pub visit: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct UndoState {
     pub can_undo: bool,
     pub can_redo: bool,
 }
 
 /// A feasible place for a visit, best first.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct SlotOption {
     pub technician: String,
     pub day: String,
@@ -207,14 +256,14 @@ pub struct SlotOption {
     pub score: f64,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct LatLonPayload {
     pub lat: f64,
     pub lon: f64,
 }
 
 /// An urgent call: what is needed, where, and when the customer called.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct EmergencyRequest {
     #[serde(default)]
     pub customer: String,
@@ -230,7 +279,7 @@ pub struct EmergencyRequest {
 }
 
 /// One technician who could take the call.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct EmergencyOption {
     pub technician: String,
     pub day: String,
@@ -242,7 +291,7 @@ pub struct EmergencyOption {
 }
 
 /// What an optimization run may change.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum OptimizeScope {
     Day { day: String },
@@ -251,7 +300,7 @@ pub enum OptimizeScope {
 }
 
 /// Progress of an optimization run (`optimize://progress` payload).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct OptimizeProgress {
     pub run_id: String,
     /// 0..=1.
@@ -261,21 +310,21 @@ pub struct OptimizeProgress {
 }
 
 /// Where a visit is in a plan.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Placement {
     pub technician: String,
     pub day: String,
     pub start: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct MovedVisit {
     pub visit: String,
     pub from: Placement,
     pub to: Placement,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct AssignedVisit {
     pub visit: String,
     pub technician: String,
@@ -283,7 +332,7 @@ pub struct AssignedVisit {
 }
 
 /// How a proposed plan differs from the current one.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct PlanDiff {
     pub moved: Vec<MovedVisit>,
     pub newly_assigned: Vec<AssignedVisit>,
@@ -293,7 +342,7 @@ pub struct PlanDiff {
     pub kpis_after: Kpis,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct OptimizeResult {
     pub run_id: String,
     pub cancelled: bool,
@@ -301,13 +350,13 @@ pub struct OptimizeResult {
     pub diff: PlanDiff,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct SharePct {
     pub min_pct: f64,
     pub max_pct: f64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct ProviderScorecard {
     pub provider: String,
     pub name: String,
@@ -326,6 +375,7 @@ pub struct ProviderScorecard {
     pub rating_high: f64,
     /// Where `rating` comes from: `feed` (a certified rating feed, `rating_issuer`),
     /// `performance` (the stored performance records) or `master_data` (the problem's field).
+    #[ts(type = "\"feed\" | \"performance\" | \"master_data\"")]
     pub rating_source: String,
     pub rating_issuer: Option<String>,
     /// The solver weight the rating maps to.
@@ -339,11 +389,12 @@ pub struct ProviderScorecard {
 }
 
 /// Every command's error: `{code, params, message}` (message: English, for logs).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error, TS)]
 #[error("{message}")]
 pub struct BackendError {
     pub code: String,
     #[serde(default)]
+    #[ts(type = "Record<string, string | number>")]
     pub params: Params,
     pub message: String,
 }

@@ -3,13 +3,14 @@
 
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::{CoverageError, CoverageReport};
 use crate::format::problem::{Absence, HeldCertification, Problem, Shift, SkillLevel, Technician, WeekShifts};
 use crate::time::ClockTime;
 
 /// The changes of one scenario. Every list may be empty; an empty spec is the baseline.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioSpec {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -26,7 +27,7 @@ pub struct ScenarioSpec {
 }
 
 /// `count` new technicians with one skill, primary in `region`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct AddTechnicians {
     #[serde(default = "one")]
@@ -60,7 +61,7 @@ fn two() -> u8 {
 }
 
 /// Sets (or clears) the shift of one weekday for the matching technicians.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct ShiftChange {
     /// Technician ids; empty = every technician (narrowed by `region` and `skill`).
@@ -80,15 +81,16 @@ pub struct ShiftChange {
 }
 
 /// A provider's maximum share of a region's work; 0 drops the provider.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
+#[ts(rename = "ScenarioProviderShare")]
 pub struct ProviderShare {
     pub provider: String,
     pub max_pct: f64,
 }
 
 /// Demand growth in percent (negative shrinks), for one region, one skill, both, or all.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct DemandGrowth {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -368,7 +370,8 @@ pub fn apply(baseline: &Problem, spec: &ScenarioSpec, start: NaiveDate) -> Resul
 }
 
 /// One KPI across the compared reports.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "ComparedKpi")]
 pub struct KpiRow {
     /// A code: `sla_attainment_pct`, `sla_emergency_pct`, `sla_vip_pct`, `sla_standard_pct`,
     /// `demand_hours`, `allocated_hours`, `unmet_hours`, `secondary_hours`, `provider_hours`,
@@ -382,7 +385,8 @@ pub struct KpiRow {
 }
 
 /// One region across the compared reports (all weeks together).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "ComparedRegion")]
 pub struct RegionRow {
     pub region: String,
     pub sla_attainment_pct: Vec<f64>,

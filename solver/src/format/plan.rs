@@ -5,12 +5,13 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::time::LocalDateTime;
 
 pub const PLAN_FORMAT: &str = "rota-plan/1";
 
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
     /// Always `"rota-plan/1"`.
@@ -27,7 +28,7 @@ pub struct Plan {
     pub objective: Objective,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct ProblemRef {
     pub name: String,
@@ -35,7 +36,7 @@ pub struct ProblemRef {
     pub fingerprint: String,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct SolverSettings {
     /// Algorithm and version, e.g. `"rota-greedy/0.1"`.
@@ -52,7 +53,7 @@ pub struct SolverSettings {
 }
 
 /// One technician's day, in order.
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Route {
     pub technician: String,
@@ -76,7 +77,7 @@ pub struct Route {
     pub parts_volume: f64,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Stop {
     pub visit: String,
@@ -93,21 +94,21 @@ pub struct Stop {
     pub sla_late_min: i64,
 }
 
-#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Leg {
     pub travel_s: i64,
     pub distance_m: f64,
 }
 
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct PlannedBreak {
     pub start: LocalDateTime,
     pub end: LocalDateTime,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Unassigned {
     pub visit: String,
@@ -115,7 +116,7 @@ pub struct Unassigned {
     pub reasons: Vec<Reason>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Reason {
     pub code: ReasonCode,
@@ -126,7 +127,7 @@ pub struct Reason {
 }
 
 /// Why a visit stayed unassigned. Stable codes: interfaces translate them.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ReasonCode {
     /// No technician has the skill at the required level.
@@ -170,7 +171,7 @@ impl ReasonCode {
 }
 
 /// Plan-level key figures. Every figure is recomputed by the checker.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Kpis {
     /// Visits the plan had to place (open, planned, dispatched, in progress).
@@ -200,7 +201,7 @@ pub struct Kpis {
     pub provider_shares: Vec<ProviderShare>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderShare {
     pub provider: String,
@@ -211,14 +212,14 @@ pub struct ProviderShare {
 }
 
 /// The objective, total and by term (see `docs/policy.md`).
-#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Objective {
     pub total: f64,
     pub terms: ObjectiveTerms,
 }
 
-#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectiveTerms {
     pub travel_time: f64,

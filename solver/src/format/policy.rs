@@ -4,10 +4,11 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::format::problem::{Priority, Segment};
 
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(default, deny_unknown_fields)]
 pub struct Policy {
     pub name: String,
@@ -44,7 +45,7 @@ pub struct Policy {
     pub provider_region_shares: Vec<ProviderRegionShare>,
 }
 
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct ByPriority {
     pub emergency: f64,
@@ -63,7 +64,7 @@ impl ByPriority {
 }
 
 /// A provider's share of one region's visits, replacing its general `share` there.
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderRegionShare {
     pub provider: String,
@@ -72,7 +73,7 @@ pub struct ProviderRegionShare {
     pub max_pct: f64,
 }
 
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct BySegment {
     pub new: f64,

@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::format::policy::Policy;
 use crate::time::{ClockTime, LocalDateTime};
@@ -14,7 +15,7 @@ use crate::time::{ClockTime, LocalDateTime};
 pub const PROBLEM_FORMAT: &str = "rota-problem/1";
 
 /// A whole planning problem: master data, the visits to plan, the travel model and the policy.
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Problem {
     /// Always `"rota-problem/1"`.
@@ -43,7 +44,7 @@ pub struct Problem {
 }
 
 /// The days being planned: `days` consecutive days from `start`.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Horizon {
     pub start: NaiveDate,
@@ -51,7 +52,7 @@ pub struct Horizon {
 }
 
 /// How travel time and distance between two locations are obtained.
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(tag = "model", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum TravelSpec {
     /// Great-circle distance times a detour factor, driven at a constant speed.
@@ -90,7 +91,7 @@ pub fn default_access_speed_kmh() -> f64 {
 }
 
 /// A point on the Earth, WGS 84 degrees.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Location {
     pub lat: f64,
@@ -99,7 +100,7 @@ pub struct Location {
 
 /// A region: the area a technician is responsible for. A location belongs to the first region
 /// (in file order) whose area contains it.
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Region {
     pub id: String,
@@ -108,7 +109,7 @@ pub struct Region {
 }
 
 /// A GeoJSON `Polygon` or `MultiPolygon` geometry (`[lon, lat]` positions).
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(tag = "type", deny_unknown_fields)]
 pub enum Area {
     Polygon { coordinates: Vec<Vec<[f64; 2]>> },
@@ -116,7 +117,7 @@ pub enum Area {
 }
 
 /// A service site (depot, station) where technicians start and end their day.
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Site {
     pub id: String,
@@ -124,7 +125,7 @@ pub struct Site {
     pub location: Location,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Skill {
     pub id: String,
@@ -132,7 +133,7 @@ pub struct Skill {
 }
 
 /// A kind of credential (gas-safe, elevator licence, …) that technicians hold until a date.
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Certification {
     pub id: String,
@@ -140,7 +141,7 @@ pub struct Certification {
 }
 
 /// A certified third-party service company.
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Provider {
     pub id: String,
@@ -160,7 +161,7 @@ pub struct Provider {
 }
 
 /// Minimum and maximum percentage of a region's visits a provider should get.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct ShareAgreement {
     pub min_pct: f64,
@@ -174,7 +175,7 @@ impl Default for ShareAgreement {
 }
 
 /// A field technician, in-house or employed by a provider.
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Technician {
     pub id: String,
@@ -223,7 +224,7 @@ pub fn default_cost_per_km() -> f64 {
     0.35
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct SkillLevel {
     pub skill: String,
@@ -231,7 +232,7 @@ pub struct SkillLevel {
     pub level: u8,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct HeldCertification {
     pub certification: String,
@@ -240,7 +241,7 @@ pub struct HeldCertification {
 }
 
 /// Shifts by weekday.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct WeekShifts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -291,7 +292,7 @@ impl WeekShifts {
 }
 
 /// One working day: leave the start site no earlier than `start`, be back by `end`.
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Shift {
     pub start: ClockTime,
@@ -302,7 +303,7 @@ pub struct Shift {
 
 /// A break of `minutes`, taken wherever the technician is, starting no earlier than
 /// `earliest` and ending no later than `latest`.
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Break {
     pub earliest: ClockTime,
@@ -311,7 +312,7 @@ pub struct Break {
 }
 
 /// Days off, `from` to `to` inclusive.
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Absence {
     pub from: NaiveDate,
@@ -321,7 +322,7 @@ pub struct Absence {
 }
 
 /// A work order to be done at a customer's location.
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Visit {
     pub id: String,
@@ -369,20 +370,20 @@ pub fn default_complexity() -> u8 {
     1
 }
 
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct TimeWindow {
     pub start: LocalDateTime,
     pub end: LocalDateTime,
 }
 
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Sla {
     pub on_site_by: LocalDateTime,
 }
 
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum Priority {
     Emergency,
@@ -401,7 +402,7 @@ impl Priority {
     }
 }
 
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum Segment {
     New,
@@ -422,7 +423,7 @@ impl Segment {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum VisitStatus {
     #[default]
@@ -446,7 +447,7 @@ impl VisitStatus {
 }
 
 /// Pins a visit to a technician, a day, an exact start, or any combination.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Pin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -457,7 +458,7 @@ pub struct Pin {
     pub start: Option<LocalDateTime>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, TS)]
 #[serde(deny_unknown_fields)]
 pub struct CurrentAssignment {
     pub technician: String,

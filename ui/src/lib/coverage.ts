@@ -98,6 +98,7 @@ export function applyScenario(problem: Problem, spec: ScenarioSpec, start: strin
         certifications: (a.certifications ?? []).map((c) => ({ certification: c, valid_until: '9999-12-31' })),
         regions: [a.region], secondary_regions: [], shifts: { mon: shift, tue: shift, wed: shift, thu: shift, fri: shift },
         absences: from > start ? [{ from: '0000-01-01', to: addDays(from, -1) }] : [],
+        max_visits_per_day: 8, capacity: 100, cost_per_hour: 45, cost_per_km: 0.35,
       });
     }
   }
@@ -208,7 +209,7 @@ function recommendations(problem: Problem, weeks: number, spec: ScenarioSpec, be
     const level = Math.max(1, ...work.map((w) => w.level));
     const certs = [...new Set(work.flatMap((w) => w.certs))].sort();
     const from = addDays(before.start, 7 * w0);
-    const more: ScenarioSpec = { ...spec, add_technicians: [...(spec.add_technicians ?? []), { region, skill, level, certifications: certs, from }] };
+    const more: ScenarioSpec = { ...spec, add_technicians: [...(spec.add_technicians ?? []), { count: 1, region, skill, level, certifications: certs, from }] };
     const after = mockCoverage(problem, weeks, more, null, 0).view;
     const b = sum(before, region, skill, w0), a = sum(after, region, skill, w0);
     const r1 = (x: number) => Math.round(x * 10) / 10;

@@ -578,13 +578,13 @@ export class MockBackend implements Backend {
       }
       return {
         provider: pr.id, name: pr.name, certification_level: pr.certification_level, certified_until: pr.certified_until,
-        certified_now: pr.certified_until >= start, rating: pr.rating, regions: pr.regions, share: pr.share,
+        certified_now: pr.certified_until >= start, rating: pr.rating ?? 0.5, regions: pr.regions, share: pr.share,
         planned_visits: n, on_time_pct: n ? (100 * onTime) / n : 0, first_time_fix_pct: n ? (100 * ftf) / n : 0,
         shares: this.plan.kpis.provider_shares.filter((s) => s.provider === pr.id),
         // The mock has no performance records or feeds: the master data's rating, as the backend
         // gives it for a provider without either.
-        rating_low: pr.rating, rating_high: pr.rating, rating_source: 'master_data' as const, rating_issuer: null,
-        weight: pr.rating, record_visits: 0, record_on_time_pct: null, record_first_time_fix_pct: null, trend: null,
+        rating_low: pr.rating ?? 0.5, rating_high: pr.rating ?? 0.5, rating_source: 'master_data' as const, rating_issuer: null,
+        weight: pr.rating ?? 0.5, record_visits: 0, record_on_time_pct: null, record_first_time_fix_pct: null, trend: null,
       };
     });
   }
