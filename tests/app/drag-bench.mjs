@@ -48,7 +48,10 @@ run('import', '--db', db, 'problem', join(work, 'problem.json'));
 run('batch', '--db', db, '--time-limit', process.env.ROTA_BENCH_BATCH_SECONDS ?? '60');
 console.error(`drag-bench: database of 2,100 visits / 300 technicians planned in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 
-const env = { ...process.env, ROTA_DB: db, WEBKIT_DISABLE_COMPOSITING_MODE: '1', LIBGL_ALWAYS_SOFTWARE: '1' };
+// Software rendering as the real-window test (no GPU under Xvfb); ROTA_BENCH_COMPOSITING=1 keeps
+// WebKitGTK's accelerated compositing (on Mesa's software OpenGL) to compare.
+const compositing = process.env.ROTA_BENCH_COMPOSITING === '1';
+const env = { ...process.env, ROTA_DB: db, LIBGL_ALWAYS_SOFTWARE: '1', ...(compositing ? {} : { WEBKIT_DISABLE_COMPOSITING_MODE: '1' }) };
 const driver = spawn(tauriDriver, ['--port', String(port), '--native-port', String(port + 1), '--native-driver', nativeDriver], {
   env, stdio: ['ignore', 'ignore', 'inherit'],
 });
@@ -101,7 +104,7 @@ try {
       ua: navigator.userAgent }`);
   await mouse([{ type: 'pointerUp', button: 0 }]).catch(() => {});
   console.log(JSON.stringify({
-    engine: 'WebKitGTK (real window, Xvfb, software rendering)', app: app.replace(root + '/', ''), ...info, moves: MOVES, unanswered_moves: skipped,
+    engine: `WebKitGTK (real window, Xvfb, ${compositing ? 'accelerated compositing on llvmpipe' : 'compositing off'})`, app: app.replace(root + '/', ''), ...info, moves: MOVES, unanswered_moves: skipped,
     feedback_measures: m.feedback.length,
     drag_feedback_median_ms: q(m.feedback, 0.5), drag_feedback_p95_ms: q(m.feedback, 0.95), drag_feedback_max_ms: q(m.feedback, 1),
     drag_ghost_median_ms: q(m.ghost, 0.5), drag_ghost_p95_ms: q(m.ghost, 0.95),
