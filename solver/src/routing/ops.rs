@@ -4,6 +4,9 @@
 //! 2-opt* between vehicles of different classes (depots, shifts, breaks, rates) prices and
 //! checks the two new routes exactly instead, in O(route length).
 //!
+//! Swap (exchange two jobs of two routes) and shift (or-opt: move a job within its route) are
+//! filtered by their O(1) cost gain and skills/loads, then checked by the exact pass.
+//!
 //! Moves are tried in a granular neighbourhood (the `K` nearest jobs of each job) and applied
 //! first-improvement until none improves. `apply` recomputes both routes exactly and undoes the
 //! move if the exact result is not a feasible improvement, so a cache shortcut can never leave an
@@ -24,6 +27,11 @@ pub(crate) enum Move {
     Relocate { a: usize, i: usize, b: usize, p: usize },
     /// 2-opt*: exchange the tails after node `i` of route `a` and node `j` of route `b`.
     TwoOptStar { a: usize, i: usize, b: usize, j: usize },
+    /// Exchange the job at node `i` of route `a` with the job at node `j` of route `b`.
+    Swap { a: usize, i: usize, b: usize, j: usize },
+    /// Or-opt within one route: move the job at node `i` of route `a` between nodes `p` and
+    /// `p + 1` (node numbers before the move).
+    Shift { a: usize, i: usize, p: usize },
 }
 
 /// Whether, leaving node `i` of `from` as scheduled, node `k` of `to` (and the rest of `to`
@@ -88,6 +96,22 @@ impl Move {
                 );
                 ra.cost + rb.cost - new_a - new_b
             }
+            Move::Swap { a, i, b, j } => {
+                let (ra, rb) = (&s.routes[a], &s.routes[b]);
+                let (va, vb) = (ra.vehicle, rb.vehicle);
+                let (u, w) = (ra.loc[i], rb.loc[j]);
+                let (pa, na, pb, nb) = (ra.loc[i - 1], ra.loc[i + 1], rb.loc[j - 1], rb.loc[j + 1]);
+                ctx.arc(va, pa, u) + ctx.arc(va, u, na) - ctx.arc(va, pa, w) - ctx.arc(va, w, na)
+                    + ctx.arc(vb, pb, w)
+                    + ctx.arc(vb, w, nb)
+                    - ctx.arc(vb, pb, u)
+                    - ctx.arc(vb, u, nb)
+            }
+            Move::Shift { a, i, p } => {
+                let ra = &s.routes[a];
+                let order = shifted(&ra.stops, i, p);
+                ra.cost - path_cost(ctx, ra.vehicle, order.iter())
+            }
         }
     }
 
@@ -126,16 +150,48 @@ impl Move {
                 rb.jobs()[j..].iter().all(|&x| ctx.compatible(ra.vehicle, x))
                     && ra.jobs()[i..].iter().all(|&x| ctx.compatible(rb.vehicle, x))
             }
+            Move::Swap { a, i, b, j } => {
+                // Skills and loads here; times by the exact pass in `apply`.
+                let (ra, rb) = (&s.routes[a], &s.routes[b]);
+                let (u, w) = (ra.stops[i], rb.stops[j]);
+                let (va, vb) = (&ctx.p.vehicles[ra.vehicle], &ctx.p.vehicles[rb.vehicle]);
+                let (du, dw) = (&ctx.p.jobs[u].demand, &ctx.p.jobs[w].demand);
+                a != b
+                    && ctx.compatible(ra.vehicle, w)
+                    && ctx.compatible(rb.vehicle, u)
+                    && (0..ctx.p.dimensions).all(|k| {
+                        ra.load[k] - du[k] + dw[k] <= va.capacity[k] && rb.load[k] - dw[k] + du[k] <= vb.capacity[k]
+                    })
+            }
+            Move::Shift { i, p, .. } => p != i && p + 1 != i,
         }
     }
 
     /// Apply the move if it is exactly a feasible improvement; returns whether it was applied.
     pub fn apply(&self, ctx: &Ctx, s: &mut State) -> bool {
         let (a, b) = match *self {
-            Move::Relocate { a, b, .. } | Move::TwoOptStar { a, b, .. } => (a, b),
+            Move::Relocate { a, b, .. } | Move::TwoOptStar { a, b, .. } | Move::Swap { a, b, .. } => (a, b),
+            Move::Shift { a, i, p } => {
+                let old = s.routes[a].clone();
+                s.routes[a].stops = shifted(&old.stops, i, p);
+                let ok = ctx.update(&mut s.routes[a]);
+                let delta = s.routes[a].cost - old.cost;
+                if !ok || delta > -1e-9 {
+                    s.routes[a] = old;
+                    return false;
+                }
+                s.cost += delta;
+                return true;
+            }
         };
         let (old_a, old_b) = (s.routes[a].clone(), s.routes[b].clone());
         match *self {
+            Move::Shift { .. } => unreachable!("handled above"),
+            Move::Swap { i, j, .. } => {
+                let u = s.routes[a].stops[i];
+                s.routes[a].stops[i] = s.routes[b].stops[j];
+                s.routes[b].stops[j] = u;
+            }
             Move::Relocate { i, p, .. } => {
                 let u = s.routes[a].stops.remove(i);
                 s.routes[b].stops.insert(p + 1, u);
@@ -172,6 +228,14 @@ impl Move {
     }
 }
 
+/// The stops of a route with the job at node `i` moved between nodes `p` and `p + 1`.
+fn shifted(stops: &[usize], i: usize, p: usize) -> Vec<usize> {
+    let mut out = stops.to_vec();
+    let u = out.remove(i);
+    out.insert(if p < i { p + 1 } else { p }, u);
+    out
+}
+
 /// First-improvement local search over the granular neighbourhood until no move improves (or
 /// the deadline passes). Returns the number of moves applied.
 pub(crate) fn local_search(ctx: &Ctx, s: &mut State, deadline: Option<Instant>) -> usize {
@@ -191,17 +255,22 @@ pub(crate) fn local_search(ctx: &Ctx, s: &mut State, deadline: Option<Instant>) 
             for &v in ctx.neighbours[u].iter().take(K) {
                 let b = s.route_of[v];
                 let a = s.route_of[u];
-                if b == NONE || b == a {
+                if b == NONE {
                     continue;
                 }
                 let (i, j) = (pos(s, u), pos(s, v));
-                let moves = [
-                    Move::Relocate { a, i, b, p: j },
-                    Move::Relocate { a, i, b, p: j - 1 },
-                    Move::TwoOptStar { a, i, b, j: j - 1 },
-                    Move::TwoOptStar { a, i: i - 1, b, j },
-                ];
-                for mv in moves {
+                let moves: &[Move] = if a == b {
+                    &[Move::Shift { a, i, p: j }, Move::Shift { a, i, p: j - 1 }]
+                } else {
+                    &[
+                        Move::Relocate { a, i, b, p: j },
+                        Move::Relocate { a, i, b, p: j - 1 },
+                        Move::TwoOptStar { a, i, b, j: j - 1 },
+                        Move::TwoOptStar { a, i: i - 1, b, j },
+                        Move::Swap { a, i, b, j },
+                    ]
+                };
+                for &mv in moves {
                     if mv.gain(ctx, s) > 1e-9 && mv.is_valid(ctx, s) && mv.apply(ctx, s) {
                         applied += 1;
                         improved = true;
