@@ -264,11 +264,14 @@ try {
     const to = (p, duration = 0) => ({ type: 'pointerMove', origin: 'viewport', x: p.x, y: p.y, duration });
     // Press on the block and carry it (in steps, like a hand) to the infeasible spot.
     await mouse([to(plan.down), { type: 'pointerDown', button: 0 }, to({ x: plan.down.x + 12, y: plan.down.y + 3 }, 50), to(plan.bad, 300)]);
-    await waitFor('infeasible feedback while dragging', async () => (await count('[data-testid=infeasible]')) > 0, 15000);
+    // The ghost is coloured once check_move has answered for the spot under the pointer.
+    await waitFor('infeasible feedback while dragging', async () =>
+      (await count('[data-testid=infeasible]')) > 0 && (await count('[data-testid=ghost].bad')) === 1, 15000);
     assert(await count('[data-testid=ghost].bad') === 1, 'the ghost block shows the refusal');
     // Then on to the feasible drop.
     await mouse([to(plan.drop, 300)]);
-    await waitFor('feasible feedback while dragging', async () => (await count('[data-testid=feasible]')) > 0, 15000);
+    await waitFor('feasible feedback while dragging', async () =>
+      (await count('[data-testid=feasible]')) > 0 && (await count('[data-testid=ghost].ok')) === 1, 15000);
     assert(await count('[data-testid=ghost].ok') === 1, 'the ghost block shows the fit');
     await shot('board-drag');
     assert(versions0() === n, 'nothing is saved while dragging');
