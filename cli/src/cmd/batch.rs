@@ -48,9 +48,7 @@ pub struct Args {
 pub fn run(args: Args) -> Outcome {
     let Args { db, date, days, max_changes, time_limit, seed, iterations, shard, report, lang } = args;
     let lang = Lang::parse(&lang).map_err(|e| bad_input(format!("--lang: {e}")))?;
-    if !(time_limit.is_finite() && time_limit >= 0.0) {
-        return Err(bad_input(format!("--time-limit must be a number of seconds ≥ 0, got {time_limit}")));
-    }
+    let time_limit = crate::failure::time_limit(time_limit)?;
     let date = date
         .map(|d| {
             NaiveDate::parse_from_str(&d, "%Y-%m-%d")
@@ -65,15 +63,7 @@ pub fn run(args: Args) -> Outcome {
                 .ok_or_else(|| bad_input(format!("--shard must be I/N with 1 ≤ I ≤ N, got {s:?}")))
         })
         .transpose()?;
-    let opts = BatchOptions {
-        date,
-        days,
-        max_changes,
-        time_limit: Duration::from_secs_f64(time_limit),
-        seed,
-        iterations,
-        shard,
-    };
+    let opts = BatchOptions { date, days, max_changes, time_limit, seed, iterations, shard };
 
     let tty = std::io::stderr().is_terminal();
     let bar = tty.then(|| {
@@ -113,6 +103,12 @@ pub fn run(args: Args) -> Outcome {
     match result {
         Ok(r) => {
             write_report(report.as_deref(), &r, lang)?;
+            if r.visits == 0 {
+                println!(
+                    "{}: nothing to plan — no open or planned visit in the horizon; the new version is an empty plan",
+                    db.display()
+                );
+            }
             println!(
                 "{}: {} plan version v{} — {} of {} visits assigned, {} changed, {} unassigned, objective {:.1} ({:.1} s)",
                 db.display(),

@@ -70,9 +70,7 @@ fn read_bks(path: &PathBuf, objective: Objective) -> Result<BTreeMap<String, Bks
 }
 
 pub fn run(a: Args) -> Outcome {
-    if !(a.time_limit.is_finite() && a.time_limit >= 0.0) {
-        return Err(bad_input(format!("--time-limit must be a number of seconds ≥ 0, got {}", a.time_limit)));
-    }
+    crate::failure::time_limit(a.time_limit)?;
     let bks = read_bks(&a.bks, a.objective).map_err(bad_input)?;
     let obj_name = match a.objective {
         Objective::Distance => "distance",

@@ -3,8 +3,6 @@
 
 use std::path::PathBuf;
 
-use std::time::Duration;
-
 use chrono::NaiveDate;
 use rota_service::providers;
 use rota_service::rota_solver::planner::SolveOptions;
@@ -86,7 +84,7 @@ pub fn run(Args { command }: Args) -> Outcome {
                 AllocationPolicy { top_fraction, share_bonus_pct: bonus_pct, floor, ..AllocationPolicy::default() };
             let opts = SolveOptions {
                 seed,
-                time_limit: Duration::from_secs(time_limit),
+                time_limit: crate::failure::time_limit(time_limit as f64)?,
                 max_iterations: iterations,
                 author: "allocate".into(),
             };

@@ -68,9 +68,7 @@ enum PipelineArg {
 }
 
 pub fn run(args: Args) -> Outcome {
-    if !(args.time_limit.is_finite() && args.time_limit >= 0.0) {
-        return Err(bad_input(format!("--time-limit must be a number of seconds ≥ 0, got {}", args.time_limit)));
-    }
+    crate::failure::time_limit(args.time_limit)?;
     let routing_format = match args.format.as_deref() {
         None => {
             let text = rota_store::files::read_text(&args.problem)?;

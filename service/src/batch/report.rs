@@ -89,6 +89,10 @@ const EN: &[(&str, &str)] = &[
     ("outcome.conflict", "**conflict** — the database changed during the run; nothing was committed"),
     ("outcome.infeasible", "**failed** — the plan broke a hard rule; nothing was committed"),
     ("none", "none"),
+    (
+        "nothing_to_plan",
+        "**Nothing to plan**: no open or planned visit falls in this horizon (all done, cancelled or outside it, or no technician works). The new version is an empty plan.",
+    ),
     ("database", "Database: `{path}` (revision {revision} read)"),
     ("shard", "Shard: {shard}"),
     (
@@ -178,6 +182,10 @@ const ZH_CN: &[(&str, &str)] = &[
     ("outcome.conflict", "**冲突** — 运行期间数据库已被修改，未提交任何内容"),
     ("outcome.infeasible", "**失败** — 计划违反了硬性规则，未提交任何内容"),
     ("none", "无"),
+    (
+        "nothing_to_plan",
+        "**无需排程**：此时间范围内没有待排的工单（均已完成、已取消或不在范围内，或没有技术员上班）。新版本为空计划。",
+    ),
     ("database", "数据库：`{path}`（读取时的修订号 {revision}）"),
     ("shard", "分片：{shard}"),
     (
@@ -315,6 +323,9 @@ pub fn markdown(r: &BatchReport, lang: Lang) -> String {
     };
     let colon = if lang == Lang::ZhCn { "：" } else { ": " };
     let _ = writeln!(o, "- {}{colon}{outcome}", m.t("outcome"));
+    if r.visits == 0 {
+        let _ = writeln!(o, "- {}", m.t("nothing_to_plan"));
+    }
     let _ = writeln!(o, "- {}", m.f("database", &[("path", &r.database), ("revision", &r.revision_read)]));
     if let Some(s) = &r.shard {
         let _ = writeln!(o, "- {}", m.f("shard", &[("shard", s)]));

@@ -365,12 +365,30 @@ impl<'a> AssignModel<'a> {
 }
 
 impl AssignModel<'_> {
+    /// True when no visit to plan has a candidate technician-day (no visits, every visit
+    /// cancelled or done, no technicians): the model would have no decision variable, and is
+    /// answered without calling the solver.
+    pub fn has_nothing_to_assign(&self) -> bool {
+        self.candidates.iter().enumerate().all(|(v, list)| list.is_empty() || !self.inst.visits[v].needs_plan())
+    }
+
     /// Solves the assignment MIP; `warm` (e.g. the current plan) seeds HiGHS with a start.
     pub fn solve(
         &self,
         opts: &AssignOptions,
         warm: Option<&[Option<(TechIdx, Day)>]>,
     ) -> Result<Assignment, AssignError> {
+        if self.has_nothing_to_assign() {
+            // No visit has a candidate: every choice is "unassigned" and HiGHS, given a model
+            // without columns, fails (`HiGHS error`). An empty night is a normal night.
+            return Ok(Assignment {
+                choice: vec![None; self.candidates.len()],
+                objective: 0.0,
+                optimal: true,
+                variables: 0,
+                constraints: 0,
+            });
+        }
         let Built { problem, x, n_variables, n_constraints, .. } = self.build(false, None);
         let mut problem = problem.with_time_limit(opts.time_limit.as_secs_f64().max(0.01));
         if let Some(warm) = warm {
@@ -408,6 +426,13 @@ impl AssignModel<'_> {
 
     /// Solves the LP relaxation and reads the duals of the working-time rows.
     pub fn shadow_prices(&self) -> Result<ShadowPrices, AssignError> {
+        if self.has_nothing_to_assign() {
+            return Ok(ShadowPrices {
+                lp_objective: 0.0,
+                minute_value: Vec::new(),
+                capacity_slack: self.capacity_slack,
+            });
+        }
         let Built { problem, objective, capacity_refs, .. } = self.build(true, None);
         let mut solution = problem.solve().map_err(|e| AssignError::Solver(e.to_string()))?;
         let lp_objective: f64 = objective.iter().map(|&(var, c)| c * solution.value(var)).sum();
@@ -423,6 +448,9 @@ impl AssignModel<'_> {
 
     /// The objective of the LP relaxation, optionally without one rule.
     pub fn lp_objective(&self, without: Option<Rule>) -> Result<f64, AssignError> {
+        if self.has_nothing_to_assign() {
+            return Ok(0.0);
+        }
         let Built { problem, objective, .. } = self.build(true, without);
         let solution = problem.solve().map_err(|e| AssignError::Solver(e.to_string()))?;
         Ok(objective.iter().map(|&(var, c)| c * solution.value(var)).sum())

@@ -174,3 +174,52 @@ fn every_rule_costs_what_dropping_it_saves() {
     // Nothing is preferred in this problem, and nothing is planned yet.
     assert!(cost("preferred_technician").abs() < 1e-9 && cost("disruption").abs() < 1e-9);
 }
+
+/// A night with nothing to plan (every visit cancelled, or no technician at all) is a normal
+/// night: the pipeline gives an empty plan without asking HiGHS to solve a model without
+/// columns (which failed with "HiGHS error" and took the process down).
+#[test]
+fn an_empty_night_gives_an_empty_plan_without_calling_the_solver() {
+    let cancelled = {
+        let mut p = small_problem_json();
+        for v in p["visits"].as_array_mut().unwrap() {
+            v["status"] = json!("cancelled");
+        }
+        p
+    };
+    let no_technicians = {
+        let mut p = small_problem_json();
+        p["technicians"] = json!([]);
+        for v in p["visits"].as_array_mut().unwrap() {
+            let v = v.as_object_mut().unwrap();
+            for key in ["certifications", "preferred_technician", "excluded_technicians", "pin", "current"] {
+                v.remove(key);
+            }
+            v.insert("status".into(), json!("open"));
+        }
+        p
+    };
+    let no_visits = {
+        let mut p = small_problem_json();
+        p["visits"] = json!([]);
+        p
+    };
+    for (name, value) in [("cancelled", cancelled), ("no technicians", no_technicians), ("no visits", no_visits)] {
+        let (problem, inst, travel) = compile(&value);
+        let reference = ProblemRef { name: problem.name.clone(), fingerprint: problem_fingerprint(&problem) };
+        let opts =
+            SolveOptions { seed: 1, time_limit: Duration::from_secs(2), max_iterations: 50, author: "test".into() };
+        let (plan, report) =
+            solve_with_assignment(&inst, &travel, reference, &opts, &mut |_| {}, &AtomicBool::new(false));
+        assert!(report.fallback.is_none(), "{name}: {:?}", report.fallback);
+        assert_eq!(plan.kpis.assigned, 0, "{name}");
+        assert!(plan.routes.iter().all(|r| r.stops.is_empty()), "{name}");
+        assert!(plan.objective.total.is_finite(), "{name}");
+        assert!(check_plan(&inst, &travel, &plan).is_feasible(), "{name}");
+        let planner = Planner::new_for_explain(&inst, &travel);
+        let model = AssignModel::new(&planner, &travel, 40, 0.9);
+        assert!(model.has_nothing_to_assign(), "{name}");
+        assert_eq!(model.shadow_prices().unwrap().lp_objective, 0.0, "{name}");
+        assert!(model.rule_costs().unwrap().1.iter().all(|r| r.cost == 0.0), "{name}");
+    }
+}
