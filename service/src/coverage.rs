@@ -84,8 +84,8 @@ pub fn backtest(db_path: &Path, holdout_weeks: u32) -> Result<coverage::forecast
 
 /// Imports a visit-history CSV into the database (all rows or none).
 pub fn import_history(db_path: &Path, file: &Path) -> Result<usize, CoverageFailure> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| CoverageFailure::BadInput(format!("{}: cannot read: {e}", file.display())))?;
+    // Strictly UTF-8, naming the line and byte offset of a bad byte; a byte-order mark is dropped.
+    let text = rota_store::files::read_text(file).map_err(|e| CoverageFailure::BadInput(e.to_string()))?;
     let mut db = Db::create(db_path)?;
     Ok(db.import_history(file, &text)?)
 }

@@ -24,6 +24,14 @@ use serde::{Deserialize, Serialize};
 
 pub const FEED_FORMAT: &str = "rota-ratings-feed/1";
 pub const ENVELOPE_FORMAT: &str = "rota-signed-feed/1";
+/// Largest signed feed accepted, bytes (1 MiB: some 8,000 rated providers; the sample's is 1 KB).
+pub const MAX_FEED_BYTES: usize = 1 << 20;
+/// How far in the future `issued_at` may be, for clocks that disagree a little.
+pub const MAX_CLOCK_SKEW: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
+/// Longest validity accepted: `valid_until` at most this long after `issued_at`.
+pub const MAX_VALIDITY_DAYS: i64 = 3 * 366;
+/// Largest `visits` count of a rating.
+pub const MAX_RATED_VISITS: i64 = 100_000_000;
 
 /// The payload: what the certifying body vouches for.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -81,6 +89,13 @@ pub enum FeedError {
     Modified(String),
     #[error("expired feed: valid until {valid_until}, now {now}")]
     Expired { valid_until: DateTime<Utc>, now: DateTime<Utc> },
+    #[error(
+        "feed from the future: issued at {issued_at}, but it is now {now} (more than {} minutes of clock skew); a feed may be imported once it is issued",
+        MAX_CLOCK_SKEW.num_minutes()
+    )]
+    NotYetIssued { issued_at: DateTime<Utc>, now: DateTime<Utc> },
+    #[error("feed too large: {size} bytes, at most {MAX_FEED_BYTES} bytes are accepted")]
+    TooLarge { size: usize },
     #[error("replayed or older feed: issuer {issuer:?} sequence {sequence}, but sequence {latest} is already imported")]
     Replay { issuer: String, sequence: i64, latest: i64 },
     #[error("key: {0}")]
@@ -159,6 +174,8 @@ fn check_feed(feed: &Feed) -> Result<(), FeedError> {
     }
     if feed.valid_until <= feed.issued_at {
         bad.push("valid_until must be after issued_at".to_string());
+    } else if feed.valid_until - feed.issued_at > chrono::TimeDelta::days(MAX_VALIDITY_DAYS) {
+        bad.push(format!("valid_until may be at most {MAX_VALIDITY_DAYS} days after issued_at"));
     }
     let mut seen = std::collections::BTreeSet::new();
     for (i, r) in feed.ratings.iter().enumerate() {
@@ -169,8 +186,11 @@ fn check_feed(feed: &Feed) -> Result<(), FeedError> {
         if r.low.is_some_and(|l| !ok(l) || l > r.rating) || r.high.is_some_and(|h| !ok(h) || h < r.rating) {
             bad.push(format!("ratings[{i}] ({}): needs 0 ≤ low ≤ rating ≤ high ≤ 1", r.provider));
         }
-        if r.visits.is_some_and(|v| v < 0) {
-            bad.push(format!("ratings[{i}] ({}): visits must be ≥ 0", r.provider));
+        if r.visits.is_some_and(|v| !(0..=MAX_RATED_VISITS).contains(&v)) {
+            bad.push(format!("ratings[{i}] ({}): visits must be 0–{MAX_RATED_VISITS}", r.provider));
+        }
+        if r.provider.trim().is_empty() {
+            bad.push(format!("ratings[{i}]: provider is empty"));
         }
         if !seen.insert(r.provider.as_str()) {
             bad.push(format!("ratings[{i}]: provider {:?} listed twice", r.provider));
@@ -181,8 +201,11 @@ fn check_feed(feed: &Feed) -> Result<(), FeedError> {
 
 /// Signs an unsigned feed's exact bytes with a base64 secret seed; returns the envelope JSON.
 pub fn sign_feed(secret_b64: &str, unsigned: &[u8]) -> Result<String, FeedError> {
-    parse_feed(unsigned)?;
+    if unsigned.len() > MAX_FEED_BYTES {
+        return Err(FeedError::TooLarge { size: unsigned.len() });
+    }
     let text = std::str::from_utf8(unsigned).map_err(|e| FeedError::Malformed(format!("payload is not UTF-8: {e}")))?;
+    parse_feed(unsigned)?;
     let key = SigningKey::from_bytes(&decode_32(secret_b64, "the secret key")?);
     let signature = key.sign(unsigned);
     let envelope = Envelope {
@@ -199,8 +222,14 @@ pub fn sign_feed(secret_b64: &str, unsigned: &[u8]) -> Result<String, FeedError>
 /// Verifies an envelope against the database's trusted issuers and `now`; on success the
 /// feed, ready to store. Reads only.
 pub fn verify(db: &Db, envelope_text: &str, now: DateTime<Utc>) -> Result<(Feed, VerifiedFeed), FeedError> {
+    if envelope_text.len() > MAX_FEED_BYTES {
+        return Err(FeedError::TooLarge { size: envelope_text.len() });
+    }
     let value: serde_json::Value =
         serde_json::from_str(envelope_text).map_err(|e| FeedError::Malformed(format!("not JSON: {e}")))?;
+    if let Some(key) = rota_solver::format::first_duplicate_key(envelope_text) {
+        return Err(FeedError::Malformed(format!("envelope: key {key:?} appears twice (JSON keys must be unique)")));
+    }
     if value.get("format").and_then(|f| f.as_str()) == Some(FEED_FORMAT) {
         return Err(FeedError::Unsigned("this is a bare rota-ratings-feed/1 payload, not a signed envelope".into()));
     }
@@ -233,6 +262,9 @@ pub fn verify(db: &Db, envelope_text: &str, now: DateTime<Utc>) -> Result<(Feed,
     check_feed(&feed)?;
     if feed.valid_until < now {
         return Err(FeedError::Expired { valid_until: feed.valid_until, now });
+    }
+    if feed.issued_at > now + MAX_CLOCK_SKEW {
+        return Err(FeedError::NotYetIssued { issued_at: feed.issued_at, now });
     }
     if let Some(latest) = db.latest_feed_sequence(&feed.issuer)?.filter(|&l| feed.sequence <= l) {
         return Err(FeedError::Replay { issuer: feed.issuer.clone(), sequence: feed.sequence, latest });

@@ -12,6 +12,7 @@ pub mod coverage;
 pub mod diagnostics;
 pub mod explain;
 pub mod format;
+pub mod fuzz;
 pub mod instance;
 pub mod time;
 pub mod travel;

@@ -23,6 +23,44 @@ use crate::time::{DAY, LocalDateTime, Secs, hhmm};
 pub const MAX_VISIT_DURATION_MIN: i64 = 24 * 60;
 /// Longest horizon accepted, days.
 pub const MAX_HORIZON_DAYS: u32 = 366;
+/// Years a horizon may start in (a date outside is a typo, and printing dates near the end of
+/// the calendar gave "+10000-01-03").
+pub const HORIZON_YEARS: std::ops::RangeInclusive<i32> = 1970..=2999;
+/// Largest policy weight or cost accepted (every weight is ≥ 0). Default weights are at most
+/// 100,000; a weight of 1e308 overflowed the objective to infinity.
+pub const MAX_POLICY_WEIGHT: f64 = 1e9;
+/// Largest technician `cost_per_hour` and `cost_per_km`.
+pub const MAX_TECHNICIAN_COST: f64 = 1e6;
+/// Largest vehicle `capacity` and visit `parts_volume`.
+pub const MAX_VOLUME: f64 = 1e6;
+/// Largest `max_visits_per_day`.
+pub const MAX_VISITS_PER_DAY: u32 = 1000;
+/// Haversine `detour_factor` at most this.
+pub const MAX_DETOUR_FACTOR: f64 = 10.0;
+/// Largest speed, km/h (`speed_kmh`, `access_speed_kmh`).
+pub const MAX_SPEED_KMH: f64 = 300.0;
+/// Largest matrix entry: seconds (30 days) and meters (40,000 km, once around the Earth).
+pub const MAX_MATRIX_SECONDS: f64 = 30.0 * 86_400.0;
+pub const MAX_MATRIX_METERS: f64 = 40_000_000.0;
+
+/// IANA time zone names (zones and links, tz database 2025b), one per line after `#` comments.
+const TZ_NAMES: &str = include_str!("tz_names.txt");
+
+/// Whether `name` is an IANA time zone name (`Europe/Berlin`, `UTC`, …).
+pub fn is_known_time_zone(name: &str) -> bool {
+    TZ_NAMES.lines().any(|l| !l.starts_with('#') && l == name)
+}
+
+/// `value` is finite and in `0..=max`; else the message saying so.
+fn check_range(value: f64, max: f64) -> Option<String> {
+    (!(value.is_finite() && (0.0..=max).contains(&value)))
+        .then(|| format!("must be a number in 0–{max}, got {}", num(value)))
+}
+
+/// A number as a message shows it: `1e308`, not three hundred digits.
+fn num(value: f64) -> String {
+    if value.is_finite() && value.abs() >= 1e7 { format!("{value:e}") } else { format!("{value}") }
+}
 
 /// Parses and validates in one go: the compiled instance plus the problem it came from.
 pub fn load_problem(json: &str) -> Result<(Problem, Instance), Diagnostics> {
@@ -34,6 +72,8 @@ pub fn load_problem(json: &str) -> Result<(Problem, Instance), Diagnostics> {
 /// Reads a problem file's JSON, reporting every malformed record.
 pub fn parse_problem(json: &str) -> Result<Problem, Diagnostics> {
     let mut diags = Diagnostics::default();
+    // A UTF-8 byte-order mark (as some Windows editors write) is not JSON, but is harmless: skip it.
+    let json = json.strip_prefix('\u{feff}').unwrap_or(json);
     let value: Value = match serde_json::from_str(json) {
         Ok(v) => v,
         Err(e) => {
@@ -41,6 +81,14 @@ pub fn parse_problem(json: &str) -> Result<Problem, Diagnostics> {
             return Err(diags);
         }
     };
+    if let Some(path) = first_duplicate_key(json) {
+        diags.push(
+            "file",
+            path,
+            "this key appears twice in the same object; JSON keys must be unique (one value would be dropped)",
+        );
+        return Err(diags);
+    }
     let Value::Object(mut obj) = value else {
         diags.push("file", "", "expected a JSON object at the top level");
         return Err(diags);
@@ -284,9 +332,27 @@ pub fn compile(p: &Problem) -> Result<Instance, Diagnostics> {
     }
     if p.timezone.trim().is_empty() {
         diags.push("file", "timezone", "must name the service area's time zone, e.g. \"Europe/Berlin\"");
+    } else if !is_known_time_zone(&p.timezone) {
+        diags.push(
+            "file",
+            "timezone",
+            format!("unknown time zone {:?}: expected an IANA name like \"Europe/Berlin\" or \"UTC\"", p.timezone),
+        );
     }
     if p.horizon.days == 0 || p.horizon.days > MAX_HORIZON_DAYS {
         diags.push("horizon", "days", format!("must be 1–{MAX_HORIZON_DAYS}, got {}", p.horizon.days));
+    }
+    if !HORIZON_YEARS.contains(&p.horizon.start.year()) {
+        diags.push(
+            "horizon",
+            "start",
+            format!(
+                "must be a date in the years {}–{}, got {}",
+                HORIZON_YEARS.start(),
+                HORIZON_YEARS.end(),
+                p.horizon.start
+            ),
+        );
     }
     for bad in p.policy.invalid_weights() {
         diags.push(
@@ -294,6 +360,18 @@ pub fn compile(p: &Problem) -> Result<Instance, Diagnostics> {
             bad.split(' ').next().unwrap_or_default().to_string(),
             format!("weights must be finite and not negative ({bad})"),
         );
+    }
+    for (name, value) in policy_weights(&p.policy) {
+        if value.is_finite() && value > MAX_POLICY_WEIGHT {
+            diags.push(
+                "policy",
+                name,
+                format!(
+                    "must be at most {MAX_POLICY_WEIGHT:e} (weights are 0–{MAX_POLICY_WEIGHT:e}), got {}",
+                    num(value)
+                ),
+            );
+        }
     }
     let origin = p.horizon.start;
     let days = p.horizon.days.clamp(1, MAX_HORIZON_DAYS);
@@ -515,14 +593,20 @@ pub fn compile(p: &Problem) -> Result<Instance, Diagnostics> {
                 );
             }
         }
-        if t.max_visits_per_day == 0 {
-            diags.push(&rec, "max_visits_per_day", "must be at least 1");
+        if t.max_visits_per_day == 0 || t.max_visits_per_day > MAX_VISITS_PER_DAY {
+            diags.push(
+                &rec,
+                "max_visits_per_day",
+                format!("must be 1–{MAX_VISITS_PER_DAY}, got {}", t.max_visits_per_day),
+            );
         }
-        for (name, value) in
-            [("capacity", t.capacity), ("cost_per_hour", t.cost_per_hour), ("cost_per_km", t.cost_per_km)]
-        {
-            if !value.is_finite() || value < 0.0 {
-                diags.push(&rec, name, format!("must be a number ≥ 0, got {value}"));
+        for (name, value, max) in [
+            ("capacity", t.capacity, MAX_VOLUME),
+            ("cost_per_hour", t.cost_per_hour, MAX_TECHNICIAN_COST),
+            ("cost_per_km", t.cost_per_km, MAX_TECHNICIAN_COST),
+        ] {
+            if let Some(message) = check_range(value, max) {
+                diags.push(&rec, name, message);
             }
         }
         let shifts = (0..days)
@@ -721,8 +805,8 @@ pub fn compile(p: &Problem) -> Result<Instance, Diagnostics> {
                 _ => {}
             }
         }
-        if !v.parts_volume.is_finite() || v.parts_volume < 0.0 {
-            diags.push(&rec, "parts_volume", format!("must be a number ≥ 0, got {}", v.parts_volume));
+        if let Some(message) = check_range(v.parts_volume, MAX_VOLUME) {
+            diags.push(&rec, "parts_volume", message);
         }
         visits.push(VisitInfo {
             id: v.id.clone(),
@@ -780,22 +864,62 @@ pub fn compile(p: &Problem) -> Result<Instance, Diagnostics> {
     })
 }
 
+/// Every weight of a policy with its field name (as in `docs/policy.md`).
+pub fn policy_weights(p: &Policy) -> Vec<(String, f64)> {
+    let mut out = vec![
+        ("travel_time_weight".to_string(), p.travel_time_weight),
+        ("travel_distance_weight".to_string(), p.travel_distance_weight),
+    ];
+    for pr in Priority::ALL {
+        out.push((format!("sla_late_per_minute.{}", pr.as_str()), p.sla_late_per_minute.get(pr)));
+        out.push((format!("unassigned.{}", pr.as_str()), p.unassigned.get(pr)));
+    }
+    for s in Segment::ALL {
+        out.push((format!("sla_segment_factor.{}", s.as_str()), p.sla_segment_factor.get(s)));
+    }
+    for (name, value) in [
+        ("secondary_region", p.secondary_region),
+        ("preferred_technician_missed", p.preferred_technician_missed),
+        ("over_qualification_per_level", p.over_qualification_per_level),
+        ("provider_rating", p.provider_rating),
+        ("provider_min_share_shortfall", p.provider_min_share_shortfall),
+        ("workload_balance", p.workload_balance),
+        ("disruption_move", p.disruption_move),
+        ("disruption_move_communicated", p.disruption_move_communicated),
+    ] {
+        out.push((name.to_string(), value));
+    }
+    out
+}
+
 fn check_travel_spec(p: &Problem, diags: &mut Diagnostics) {
     match &p.travel {
         TravelSpec::Haversine { detour_factor, speed_kmh } => {
-            if !(detour_factor.is_finite() && *detour_factor >= 1.0) {
-                diags.push("travel", "detour_factor", format!("must be ≥ 1, got {detour_factor}"));
+            if !(detour_factor.is_finite() && (1.0..=MAX_DETOUR_FACTOR).contains(detour_factor)) {
+                diags.push(
+                    "travel",
+                    "detour_factor",
+                    format!("must be 1–{MAX_DETOUR_FACTOR}, got {}", num(*detour_factor)),
+                );
             }
-            if !(speed_kmh.is_finite() && *speed_kmh > 0.0) {
-                diags.push("travel", "speed_kmh", format!("must be > 0, got {speed_kmh}"));
+            if !(speed_kmh.is_finite() && *speed_kmh > 0.0 && *speed_kmh <= MAX_SPEED_KMH) {
+                diags.push(
+                    "travel",
+                    "speed_kmh",
+                    format!("must be > 0 and at most {MAX_SPEED_KMH}, got {}", num(*speed_kmh)),
+                );
             }
         }
         TravelSpec::Road { network, access_speed_kmh } => {
             if network.trim().is_empty() {
                 diags.push("travel", "network", "must name a road network file");
             }
-            if !(access_speed_kmh.is_finite() && *access_speed_kmh > 0.0) {
-                diags.push("travel", "access_speed_kmh", format!("must be > 0, got {access_speed_kmh}"));
+            if !(access_speed_kmh.is_finite() && *access_speed_kmh > 0.0 && *access_speed_kmh <= MAX_SPEED_KMH) {
+                diags.push(
+                    "travel",
+                    "access_speed_kmh",
+                    format!("must be > 0 and at most {MAX_SPEED_KMH}, got {}", num(*access_speed_kmh)),
+                );
             }
         }
         TravelSpec::Matrix { locations, durations, distances } => {
@@ -820,7 +944,9 @@ fn check_travel_spec(p: &Problem, diags: &mut Diagnostics) {
                     diags.push("travel", "locations", format!("visit {:?} is missing from the matrix", v.id));
                 }
             }
-            for (name, m) in [("durations", durations), ("distances", distances)] {
+            for (name, m, max) in
+                [("durations", durations, MAX_MATRIX_SECONDS), ("distances", distances, MAX_MATRIX_METERS)]
+            {
                 if m.len() != n {
                     diags.push("travel", name, format!("needs {n} rows (one per location), got {}", m.len()));
                 }
@@ -828,8 +954,12 @@ fn check_travel_spec(p: &Problem, diags: &mut Diagnostics) {
                     if row.len() != n {
                         diags.push("travel", format!("{name}[{r}]"), format!("needs {n} entries, got {}", row.len()));
                     }
-                    if let Some((c, x)) = row.iter().enumerate().find(|(_, x)| !x.is_finite() || **x < 0.0) {
-                        diags.push("travel", format!("{name}[{r}][{c}]"), format!("must be a number ≥ 0, got {x}"));
+                    if let Some((c, x)) = row.iter().enumerate().find(|(_, x)| check_range(**x, max).is_some()) {
+                        diags.push(
+                            "travel",
+                            format!("{name}[{r}][{c}]"),
+                            format!("must be a number in 0–{max}, got {}", num(*x)),
+                        );
                     }
                 }
             }

@@ -209,6 +209,7 @@ pub fn apply_csv(problem: &mut Problem, kind: CsvKind, path: &Path, text: &str) 
         }
     };
     let cols: HashMap<String, usize> = headers.iter().enumerate().map(|(i, h)| (h.trim().to_string(), i)).collect();
+    duplicate_columns(&headers, &file, &mut diags);
     let (required, optional) = kind.columns();
     for c in required {
         if !cols.contains_key(*c) {
@@ -487,6 +488,11 @@ impl crate::db::Db {
         use crate::db::StoreError;
         let mut problem = self.problem()?.ok_or_else(|| StoreError::Empty { path: self.path().to_path_buf() })?;
         let (mut diags, lines) = apply_csv(&mut problem, kind, path, text);
+        if diags.is_empty() && lines.is_empty() {
+            // A file with a header and no rows changes nothing: no write, no new revision (which
+            // would fail a running batch for no reason).
+            return Ok(0);
+        }
         if diags.is_empty()
             && let Err(found) = rota_solver::validate::compile(&problem)
         {
@@ -509,9 +515,27 @@ impl crate::db::Db {
         let db_path = self.path().to_path_buf();
         self.write(|tx| {
             crate::db::master::write_problem(tx, &problem, None)
-                .map_err(|source| StoreError::Sqlite { path: db_path, source })
+                .map_err(|source| StoreError::Database { path: db_path, source })
         })?;
         Ok(lines.len())
+    }
+}
+
+/// Reports every column named twice in a header (`FILE line 1`, column): which of the two values
+/// would count is anyone's guess, so the file is refused.
+pub(crate) fn duplicate_columns(headers: &csv::StringRecord, file: &str, diags: &mut Diagnostics) {
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        let h = h.trim();
+        if let Some(&j) = first.get(h) {
+            diags.push(
+                format!("{file} line 1"),
+                h,
+                format!("duplicate column (columns {} and {} have the same name)", j + 1, i + 1),
+            );
+        } else {
+            first.insert(h, i);
+        }
     }
 }
 

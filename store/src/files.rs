@@ -16,6 +16,9 @@ pub enum FileError {
     Read { path: PathBuf, source: std::io::Error },
     #[error("{path}: cannot write: {source}")]
     Write { path: PathBuf, source: std::io::Error },
+    /// The file is not UTF-8 text.
+    #[error("{path}: not UTF-8 text: line {line}, byte offset {offset}: {message}")]
+    Encoding { path: PathBuf, line: usize, offset: usize, message: String },
     /// The content is wrong; every problem found is listed.
     #[error("{path}: {} problem(s):\n{diagnostics}", diagnostics.len())]
     Invalid { path: PathBuf, diagnostics: Diagnostics },
@@ -24,12 +27,60 @@ pub enum FileError {
 impl FileError {
     /// Bad input (as opposed to a failure of the machine).
     pub fn is_bad_input(&self) -> bool {
-        matches!(self, FileError::Invalid { .. } | FileError::Read { .. })
+        matches!(self, FileError::Invalid { .. } | FileError::Read { .. } | FileError::Encoding { .. })
     }
 }
 
+/// Text decoded strictly as UTF-8.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decoded {
+    /// The text, without a leading byte-order mark.
+    pub text: String,
+    /// The file started with a UTF-8 byte-order mark (accepted and dropped).
+    pub had_bom: bool,
+}
+
+/// Decodes a file's bytes as UTF-8, strictly: a leading UTF-8 byte-order mark is dropped (and
+/// reported in [`Decoded::had_bom`]); anything that is not UTF-8 (Latin-1, Windows-1252,
+/// UTF-16, binary) is refused, naming the line and the byte offset of the first bad byte —
+/// never decoded lossily into "J�rgen".
+pub fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<Decoded, FileError> {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let had_bom = bytes.starts_with(BOM);
+    let skip = if had_bom { BOM.len() } else { 0 };
+    let refuse = |offset: usize, message: String| {
+        let line = 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
+        FileError::Encoding { path: path.to_path_buf(), line, offset, message }
+    };
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(refuse(0, "the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8".into()));
+    }
+    match std::str::from_utf8(&bytes[skip..]) {
+        Ok(text) => Ok(Decoded { text: text.to_string(), had_bom }),
+        Err(e) => {
+            let offset = skip + e.valid_up_to();
+            let bad = bytes[offset];
+            let hint = if bad >= 0x80 && e.error_len().is_some() {
+                " (Latin-1 or Windows-1252? save the file as UTF-8)"
+            } else if e.error_len().is_none() {
+                " (the file ends in the middle of a character: truncated?)"
+            } else {
+                ""
+            };
+            Err(refuse(offset, format!("byte 0x{bad:02X} is not valid UTF-8{hint}")))
+        }
+    }
+}
+
+/// Reads a text file, strictly UTF-8 (a leading byte-order mark is dropped).
 pub fn read_text(path: &Path) -> Result<String, FileError> {
-    fs::read_to_string(path).map_err(|source| FileError::Read { path: path.to_path_buf(), source })
+    read_decoded(path).map(|d| d.text)
+}
+
+/// Reads a text file, strictly UTF-8, saying whether it had a byte-order mark.
+pub fn read_decoded(path: &Path) -> Result<Decoded, FileError> {
+    let bytes = fs::read(path).map_err(|source| FileError::Read { path: path.to_path_buf(), source })?;
+    decode_utf8(path, bytes)
 }
 
 /// Reads and parses a problem file (meaning is checked by [`validate::compile`]).
@@ -48,6 +99,13 @@ pub fn read_plan(path: &Path) -> Result<Plan, FileError> {
     };
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| invalid("file", String::new(), format!("not valid JSON: {e}")))?;
+    if let Some(key) = rota_solver::format::first_duplicate_key(&text) {
+        return Err(invalid(
+            "file",
+            key,
+            "this key appears twice in the same object; JSON keys must be unique (one value would be dropped)".into(),
+        ));
+    }
     match value.get("format").and_then(|f| f.as_str()) {
         Some(PLAN_FORMAT) => {}
         Some(other) => {
@@ -112,6 +170,34 @@ mod tests {
         let missing = dir.join("no/such/dir/plan.json");
         let err = write_atomic(&missing, b"x").unwrap_err().to_string();
         assert!(err.starts_with(&format!("{}: cannot write", missing.display())), "{err}");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn latin1_text_is_refused_with_line_and_byte_offset_and_a_bom_is_accepted() {
+        let p = Path::new("people.csv");
+        let latin1 = b"id,name\nT1,J\xFCrgen M\xFCller\n".to_vec();
+        let err = decode_utf8(p, latin1).unwrap_err().to_string();
+        assert!(err.contains("people.csv: not UTF-8 text: line 2, byte offset 12: byte 0xFC"), "{err}");
+        assert!(err.contains("Latin-1"), "{err}");
+        let bom = b"\xEF\xBB\xBFid,name\nT1,J\xC3\xBCrgen\n".to_vec();
+        let d = decode_utf8(p, bom).unwrap();
+        assert!(d.had_bom);
+        assert_eq!(d.text, "id,name\nT1,Jürgen\n");
+        let utf16 = b"\xFF\xFEi\x00d\x00".to_vec();
+        assert!(decode_utf8(p, utf16).unwrap_err().to_string().contains("UTF-16"));
+        let cut = b"id\n\xC3".to_vec();
+        assert!(decode_utf8(p, cut).unwrap_err().to_string().contains("truncated"));
+    }
+
+    #[test]
+    fn a_plan_with_a_duplicated_key_is_refused() {
+        let dir = std::env::temp_dir().join(format!("rota-files-dup-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("plan.json");
+        fs::write(&path, r#"{"format": "rota-plan/1", "format": "rota-plan/1"}"#).unwrap();
+        let err = read_plan(&path).unwrap_err().to_string();
+        assert!(err.contains("format: this key appears twice"), "{err}");
         fs::remove_dir_all(&dir).unwrap();
     }
 

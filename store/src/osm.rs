@@ -147,19 +147,58 @@ pub fn read_road_network(path: &Path) -> Result<RoadNetwork, RoadNetworkFileErro
     let network = if lower.ends_with(".json") {
         let bytes =
             std::fs::read(path).map_err(|error| RoadNetworkFileError::Io { path: path.to_path_buf(), error })?;
-        RoadNetwork::from_json_slice(&bytes)
+        // Strictly UTF-8, like every text Rota reads (a byte-order mark is dropped).
+        let text = crate::files::decode_utf8(path, bytes).map_err(|e| RoadNetworkFileError::Json {
+            path: path.to_path_buf(),
+            error: RoadJsonError { path: ".".into(), message: e.to_string() },
+        })?;
+        RoadNetwork::from_json_slice(text.text.as_bytes())
             .map_err(|error| RoadNetworkFileError::Json { path: path.to_path_buf(), error })?
     } else if lower.ends_with(".pbf") {
         read_osm_pbf(path)?
     } else {
         return Err(RoadNetworkFileError::UnknownType { path: path.to_path_buf() });
     };
-    let errors = network.validate();
+    let mut errors = network.validate();
+    if errors.is_empty() {
+        errors = road_ranges(&network);
+    }
     if errors.is_empty() {
         Ok(network)
     } else {
         Err(RoadNetworkFileError::Invalid { path: path.to_path_buf(), errors })
     }
+}
+
+/// Longest road edge accepted, meters (1,000 km: a ferry line at most).
+pub const MAX_EDGE_LENGTH_M: f64 = 1_000_000.0;
+/// Fastest road speed accepted, km/h.
+pub const MAX_ROAD_SPEED_KMH: f64 = 300.0;
+
+/// The documented ranges of a road network's numbers beyond what `RoadNetwork::validate`
+/// checks (`docs/hardening.md`): edge lengths and speeds. At most 20 problems are listed.
+pub fn road_ranges(network: &RoadNetwork) -> Vec<String> {
+    let mut errors = Vec::new();
+    let mut more = 0usize;
+    let mut push = |message: String| {
+        if errors.len() < 20 {
+            errors.push(message);
+        } else {
+            more += 1;
+        }
+    };
+    for (i, edge) in network.edges.iter().enumerate() {
+        if let Some(length) = edge.length_m.filter(|l| *l > MAX_EDGE_LENGTH_M) {
+            push(format!("edges[{i}]: length_m: {length} m is longer than the maximum of {MAX_EDGE_LENGTH_M} m"));
+        }
+        if let Some(speed) = edge.speed_kmh.filter(|s| *s > MAX_ROAD_SPEED_KMH) {
+            push(format!("edges[{i}]: speed_kmh: {speed} is faster than the maximum of {MAX_ROAD_SPEED_KMH} km/h"));
+        }
+    }
+    if more > 0 {
+        errors.push(format!("… and {more} more"));
+    }
+    errors
 }
 
 /// [`read_road_network`] then `RoadGraph::build`.

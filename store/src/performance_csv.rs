@@ -55,6 +55,7 @@ pub fn parse(path: &Path, text: &str, known: &Known) -> Result<Vec<PerformanceRe
         }
     };
     let col: Vec<Option<usize>> = COLUMNS.iter().map(|c| headers.iter().position(|h| h == *c)).collect();
+    crate::csv_import::duplicate_columns(&headers, &file, &mut diags);
     for (c, i) in COLUMNS.iter().zip(&col) {
         if i.is_none() {
             diags.push(format!("{file} line 1"), *c, "missing column (required)");
@@ -177,6 +178,14 @@ mod tests {
         assert!(err.contains("p.csv line 5") && err.contains("works for \"apex\", not provider \"bright\""), "{err}");
         assert!(err.contains("p.csv line 6") && err.contains("works for in-house"), "{err}");
         assert!(!err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn a_duplicated_column_is_refused() {
+        let text =
+            format!("{}customer_score\napex,T1,east,hvac,1,0,4,2026-10-01,5\n", HEADER.trim_end().to_string() + ",");
+        let err = parse(Path::new("p.csv"), &text, &known()).unwrap_err().to_string();
+        assert!(err.contains("p.csv line 1: customer_score: duplicate column (columns 7 and 9"), "{err}");
     }
 
     #[test]

@@ -26,7 +26,18 @@ pub struct Args {
 
 pub fn run(Args { db, kind, path, name }: Args) -> Outcome {
     let bytes = std::fs::read(&path).map_err(|e| bad_input(format!("{}: cannot read: {e}", path.display())))?;
-    let text = || String::from_utf8_lossy(&bytes).into_owned();
+    // Every text import decodes strictly as UTF-8 (docs/csv.md): a Latin-1 file is refused with
+    // its line and byte offset, never stored as "J�rgen". An OpenStreetMap extract is binary.
+    let is_pbf = kind == "roads" && path.to_string_lossy().to_lowercase().ends_with(".pbf");
+    let decoded = if is_pbf {
+        rota_store::files::Decoded { text: String::new(), had_bom: false }
+    } else {
+        rota_store::files::decode_utf8(&path, bytes).map_err(|e| bad_input(e.to_string()))?
+    };
+    if decoded.had_bom {
+        eprintln!("note: {} starts with a UTF-8 byte-order mark; it was ignored", path.display());
+    }
+    let text = || decoded.text.clone();
     let mut store = Db::create(&db).map_err(store_failure)?;
     match kind.as_str() {
         "problem" => {
@@ -78,8 +89,35 @@ pub fn run(Args { db, kind, path, name }: Args) -> Outcome {
                     "unknown kind {other:?}: expected problem, roads, regions, history, performance, skills, certifications, providers, technicians or visits"
                 ))
             })?;
-            let n = store.import_csv(&path, kind, &text()).map_err(store_failure)?;
-            println!("{}: imported {n} {other} row(s) from {}", db.display(), path.display());
+            // Visits may give an address instead of lat/lon: placed from the database's area
+            // file (docs/areas.md), or the file is refused naming every unknown address's row.
+            let mut text = text();
+            let mut placed = 0;
+            if kind == CsvKind::Visits {
+                let area_path = rota_store::area::area_path_for(&db);
+                let area = rota_store::area::AreaFile::open(&area_path).ok();
+                match rota_store::area::place_csv_addresses(&path, &text, area.as_ref(), &area_path) {
+                    Ok(Some(p)) => (text, placed) = (p.text, p.placed),
+                    Ok(None) => {}
+                    Err(d) => {
+                        return Err(bad_input(format!(
+                            "{}: {} problem(s); nothing was changed:\n{d}",
+                            path.display(),
+                            d.len()
+                        )));
+                    }
+                }
+            }
+            let n = store.import_csv(&path, kind, &text).map_err(store_failure)?;
+            if placed > 0 {
+                println!(
+                    "{}: imported {n} {other} row(s) from {} ({placed} placed by their address)",
+                    db.display(),
+                    path.display()
+                );
+            } else {
+                println!("{}: imported {n} {other} row(s) from {}", db.display(), path.display());
+            }
         }
     }
     Ok(0)

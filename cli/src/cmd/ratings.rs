@@ -61,10 +61,10 @@ fn feed_failure(path: &std::path::Path, e: FeedError) -> Failure {
     Failure { code, error: anyhow::anyhow!("{}: {e}", path.display()) }
 }
 
+/// Reads a text file strictly as UTF-8 (a byte-order mark is dropped), naming the line and
+/// byte offset of a byte that is not UTF-8.
 fn read(path: &std::path::Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path)
-        .with_context(|| format!("{}: cannot read", path.display()))
-        .map_err(|error| Failure { code: 2, error })
+    rota_store::files::read_text(path).map_err(|e| Failure { code: 2, error: e.into() })
 }
 
 pub fn run(Args { command }: Args) -> Outcome {
