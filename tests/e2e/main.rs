@@ -6,6 +6,7 @@ mod cli;
 mod coverage;
 mod explain;
 mod formats;
+mod hardening;
 mod insert;
 mod ratings;
 mod routing;

@@ -57,6 +57,10 @@ pub struct StoredScenario {
 
 /// Columns of a history CSV, in order.
 pub const HISTORY_COLUMNS: [&str; 5] = ["date", "region", "skill", "visits", "hours"];
+/// Most hours on site one (date, region, skill) row may hold (4,000 technicians × 24 h).
+pub const MAX_HISTORY_HOURS: f64 = 96_000.0;
+/// Most visits one (date, region, skill) row may hold.
+pub const MAX_HISTORY_VISITS: u32 = 100_000;
 
 fn now() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
@@ -81,6 +85,7 @@ pub fn parse_history_csv(
         }
     };
     let col = |name: &str| headers.iter().position(|h| h == name);
+    crate::csv_import::duplicate_columns(&csv::StringRecord::from(headers.clone()), &file, &mut diags);
     for c in HISTORY_COLUMNS {
         if col(c).is_none() {
             diags.push(format!("{file} line 1"), c, "missing column (required; see docs/csv.md)");
@@ -120,13 +125,14 @@ pub fn parse_history_csv(
         } else if skills.is_some_and(|s| !s.contains(&skill)) {
             diags.push(&label, "skill", format!("unknown skill {skill:?}"));
         }
-        let visits = get(3).parse::<u32>();
+        let visits =
+            get(3).parse::<u32>().map_err(|_| ()).and_then(|v| if v <= MAX_HISTORY_VISITS { Ok(v) } else { Err(()) });
         if visits.is_err() {
-            diags.push(&label, "visits", format!("expected a whole number ≥ 0, got {:?}", get(3)));
+            diags.push(&label, "visits", format!("expected a whole number 0–{MAX_HISTORY_VISITS}, got {:?}", get(3)));
         }
-        let hours = get(4).parse::<f64>().ok().filter(|h| h.is_finite() && *h >= 0.0);
+        let hours = get(4).parse::<f64>().ok().filter(|h| h.is_finite() && (0.0..=MAX_HISTORY_HOURS).contains(h));
         if hours.is_none() {
-            diags.push(&label, "hours", format!("expected a number of hours ≥ 0, got {:?}", get(4)));
+            diags.push(&label, "hours", format!("expected a number of hours 0–{MAX_HISTORY_HOURS}, got {:?}", get(4)));
         }
         if diags.len() > before {
             continue;
@@ -171,15 +177,25 @@ impl Db {
         let skills: BTreeSet<String> = problem.skills.iter().map(|s| s.id.clone()).collect();
         let rows = parse_history_csv(path, text, Some(&regions), Some(&skills))
             .map_err(|diagnostics| StoreError::Invalid { path: path.to_path_buf(), diagnostics })?;
-        self.tx_plain(|tx| {
-            let mut stmt = tx.prepare(
-                "INSERT INTO visit_history (date, region, skill, visits, hours) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (date, region, skill) DO UPDATE SET visits = excluded.visits, hours = excluded.hours",
-            )?;
-            for r in &rows {
-                stmt.execute(params![r.date.to_string(), r.region, r.skill, r.visits, r.hours])?;
-            }
-            Ok(())
+        if rows.is_empty() {
+            // A header and no rows: nothing changes, so no new revision either.
+            return Ok(0);
+        }
+        // Like every import, one write transaction that bumps the revision (docs/store.md): the
+        // coverage a running batch or the app read is no longer the stored one.
+        let db_path = self.path.clone();
+        self.write(|tx| {
+            let run = || -> rusqlite::Result<()> {
+                let mut stmt = tx.prepare(
+                    "INSERT INTO visit_history (date, region, skill, visits, hours) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (date, region, skill) DO UPDATE SET visits = excluded.visits, hours = excluded.hours",
+                )?;
+                for r in &rows {
+                    stmt.execute(params![r.date.to_string(), r.region, r.skill, r.visits, r.hours])?;
+                }
+                Ok(())
+            };
+            run().map_err(|source| StoreError::Sqlite { path: db_path, source })
         })?;
         Ok(rows.len())
     }

@@ -94,6 +94,23 @@ fn insert(tx: &Transaction<'_>, v: &NewPlanVersion<'_>) -> rusqlite::Result<i64>
     Ok(id)
 }
 
+/// The invariant every stored plan version keeps: its objective (total and every term) is a
+/// finite number. A policy weight of 1e308 once made a batch commit an objective of
+/// infinity (stored as JSON `null`), after which `rota show` called the database damaged.
+fn check_plan_numbers(path: &std::path::Path, plan: &Plan) -> Result<(), StoreError> {
+    let mut numbers: Vec<(String, f64)> = vec![("objective.total".into(), plan.objective.total)];
+    numbers.extend(plan.objective.terms.named().iter().map(|(name, v)| (format!("objective.terms.{name}"), *v)));
+    let mut diagnostics = rota_solver::diagnostics::Diagnostics::default();
+    for (field, value) in numbers.into_iter().filter(|(_, v)| !v.is_finite()) {
+        diagnostics.push(
+            "plan",
+            field,
+            format!("must be a finite number, got {value}; nothing was stored (check the policy's weights)"),
+        );
+    }
+    if diagnostics.is_empty() { Ok(()) } else { Err(StoreError::Invalid { path: path.to_path_buf(), diagnostics }) }
+}
+
 mod erased {
     pub trait Json {
         fn json(&self) -> String;
@@ -118,16 +135,25 @@ impl Db {
         before_commit: &mut dyn FnMut(),
     ) -> Result<i64, StoreError> {
         let path = self.path.clone();
+        check_plan_numbers(&path, version.plan)?;
         let err = |source| StoreError::Sqlite { path: path.clone(), source };
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(err)?;
         let now = head(&tx).map_err(err)?;
         if now.revision != expected_revision {
-            let by: Option<String> = now.current_plan_id.and_then(|id| {
-                tx.query_row("SELECT author FROM plan_versions WHERE id = ?1", [id], |r| r.get(0))
-                    .optional()
-                    .ok()
-                    .flatten()
-            });
+            // Who made the last change: the author of a new current version, or — when the
+            // current version is still the one this run started from — a change that was not a
+            // plan version (an import, a feed, an edit of the master data).
+            let by: Option<String> = if now.current_plan_id != version.parent {
+                now.current_plan_id.and_then(|id| {
+                    tx.query_row("SELECT author FROM plan_versions WHERE id = ?1", [id], |r| r.get(0))
+                        .optional()
+                        .ok()
+                        .flatten()
+                        .map(|author: String| format!("{author} (plan version v{id})"))
+                })
+            } else {
+                Some("a change to the stored data (an import, a rating feed or an edit), not a plan version".into())
+            };
             return Err(StoreError::Conflict { path, expected: expected_revision, found: now.revision, by });
         }
         let id = insert(&tx, version).map_err(err)?;
@@ -139,6 +165,7 @@ impl Db {
 
     /// Stores a plan version without making it current (a what-if, a shard's partial plan).
     pub fn save_plan_version(&mut self, version: &NewPlanVersion<'_>) -> Result<i64, StoreError> {
+        check_plan_numbers(&self.path, version.plan)?;
         let path = self.path.clone();
         self.write(|tx| insert(tx, version).map_err(|source| StoreError::Sqlite { path, source }))
     }
