@@ -12,6 +12,9 @@ cd "$(dirname "$0")/.."
 packages=(build-essential pkg-config cmake libclang-dev
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev file
   xvfb xauth webkit2gtk-driver imagemagick sqlite3 python3)
+# PostgreSQL for the store's tests on the team backend: scripts/pg-test-server.sh runs a
+# throwaway server from its binaries (/usr/lib/postgresql/*/bin); its TLS client uses libssl.
+packages+=(postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -10,8 +10,15 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-echo "== cargo test"
+echo "== cargo test (a throwaway PostgreSQL server for the store's tests on both backends)"
+pg_dir="$(mktemp -d "${TMPDIR:-/tmp}/rota-pg.XXXXXX")"
+trap 'bash scripts/pg-test-server.sh stop "$pg_dir"' EXIT
+ROTA_TEST_PG_URL="$(bash scripts/pg-test-server.sh start "$pg_dir")"
+export ROTA_TEST_PG_URL
 cargo test --workspace --locked
+bash scripts/pg-test-server.sh stop "$pg_dir"
+trap - EXIT
+unset ROTA_TEST_PG_URL
 echo "== bench/fieldday: the field-day checker, generator and converters (python3, standard library)"
 (cd bench/fieldday && python3 -m unittest -q test_check)
 echo "== ui: npm test (type check, catalogs, literal strings, rules, formatting)"

@@ -31,6 +31,18 @@ impl std::fmt::Display for SampleCounts {
 /// performance (ratings and scorecards). All or nothing: the database is built in a scratch
 /// file next to `path` and only appears at `path` complete; on any error nothing is left.
 pub fn create_sample_db(path: &Path) -> Result<SampleCounts, StoreError> {
+    if path.to_str().is_some_and(rota_store::db::is_postgres_url) {
+        // A PostgreSQL database exists already (the server creates databases): fill it if empty.
+        // Each import is one transaction; a failure leaves the earlier imports in place.
+        let db = Db::open(path)?;
+        if db.problem()?.is_some() {
+            let mut d = rota_solver::diagnostics::Diagnostics::default();
+            d.push("database", "", "already holds master data; rota init never overwrites a database");
+            return Err(StoreError::Invalid { path: db.path().to_path_buf(), diagnostics: d });
+        }
+        drop(db);
+        return fill(path);
+    }
     if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
         // An empty file (e.g. from `touch`) is no database yet.
         let _ = std::fs::remove_file(path);

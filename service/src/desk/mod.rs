@@ -319,7 +319,12 @@ impl Desk {
 
     /// [`Desk::open_or_create_sample`] with a time limit for the initial solve.
     pub fn open_or_create_sample_with(path: &Path, time_limit: std::time::Duration) -> Result<Desk, BackendError> {
-        let fresh = !path.exists() || std::fs::metadata(path).is_ok_and(|m| m.len() == 0);
+        let fresh = if path.to_str().is_some_and(rota_store::db::is_postgres_url) {
+            // A team's PostgreSQL database: fresh while it holds no master data.
+            Db::open(path).and_then(|db| db.problem()).map_err(store_error)?.is_none()
+        } else {
+            !path.exists() || std::fs::metadata(path).is_ok_and(|m| m.len() == 0)
+        };
         if fresh {
             // The same sample as `rota init --sample`: master data and roads, the visit history
             // (the coverage view's forecast) and the providers' performance records (scorecards),

@@ -7,10 +7,10 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use super::backend::{DbResult, Sql, Tx, args};
 use rota_solver::coverage::{HistoryRow, ScenarioSpec};
 use rota_solver::diagnostics::Diagnostics;
 use rota_solver::format::Problem;
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::{Db, StoreError};
 
@@ -150,15 +150,11 @@ pub fn parse_history_csv(
 }
 
 impl Db {
-    fn tx_plain<T>(
-        &mut self,
-        f: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<T>,
-    ) -> Result<T, StoreError> {
-        let path = self.path.clone();
-        let err = |source| StoreError::Sqlite { path: path.clone(), source };
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
-        let value = f(&tx).map_err(err)?;
-        tx.commit().map_err(err)?;
+    fn tx_plain<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> DbResult<T>) -> Result<T, StoreError> {
+        let err = self.db_err();
+        let tx = self.begin(super::Lock::Plain)?;
+        let value = f(&tx).map_err(&err)?;
+        tx.commit().map_err(&err)?;
         Ok(value)
     }
 
@@ -183,35 +179,32 @@ impl Db {
         }
         // Like every import, one write transaction that bumps the revision (docs/store.md): the
         // coverage a running batch or the app read is no longer the stored one.
-        let db_path = self.path.clone();
+        let err = self.db_err();
         self.write(|tx| {
-            let run = || -> rusqlite::Result<()> {
-                let mut stmt = tx.prepare(
+            for r in &rows {
+                tx.execute(
                     "INSERT INTO visit_history (date, region, skill, visits, hours) VALUES (?1, ?2, ?3, ?4, ?5)
                      ON CONFLICT (date, region, skill) DO UPDATE SET visits = excluded.visits, hours = excluded.hours",
-                )?;
-                for r in &rows {
-                    stmt.execute(params![r.date.to_string(), r.region, r.skill, r.visits, r.hours])?;
-                }
-                Ok(())
-            };
-            run().map_err(|source| StoreError::Sqlite { path: db_path, source })
+                    args![r.date.to_string(), r.region, r.skill, r.visits, r.hours],
+                )
+                .map_err(&err)?;
+            }
+            Ok(())
         })?;
         Ok(rows.len())
     }
 
     /// The whole visit history, by date, region and skill.
     pub fn history(&self) -> Result<Vec<HistoryRow>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT date, region, skill, visits, hours FROM visit_history ORDER BY date, region, skill")
-            .map_err(self.sql())?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get::<_, i64>(3)?, r.get(4)?))
+        let rows = self
+            .sql()
+            .query("SELECT date, region, skill, visits, hours FROM visit_history ORDER BY date, region, skill", args![])
+            .and_then(|rows| {
+                rows.iter()
+                    .map(|r| Ok((r.get::<String>(0)?, r.get::<String>(1)?, r.get(2)?, r.get::<i64>(3)?, r.get(4)?)))
+                    .collect::<DbResult<Vec<(String, String, String, i64, f64)>>>()
             })
-            .and_then(|it| it.collect::<rusqlite::Result<Vec<_>>>())
-            .map_err(self.sql())?;
+            .map_err(self.db_err())?;
         rows.into_iter()
             .map(|(date, region, skill, visits, hours)| {
                 let date = chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|_| StoreError::Corrupt {
@@ -252,7 +245,7 @@ impl Db {
             tx.execute(
                 "INSERT INTO scenarios (name, description, base_json, spec_json, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-                params![name, description, base_json, spec_json, at],
+                args![name, description, base_json, spec_json, at],
             )
         })?;
         Ok(())
@@ -261,15 +254,17 @@ impl Db {
     fn scenario_opt(&self, name: &str) -> Result<Option<StoredScenario>, StoreError> {
         type Raw = (String, String, String, String, String, Option<String>, Option<i64>, Option<String>);
         let raw: Option<Raw> = self
-            .conn
-            .query_row(
+            .sql()
+            .query_opt(
                 "SELECT description, base_json, spec_json, created_at, updated_at, result_json, result_weeks, run_at
                  FROM scenarios WHERE name = ?1",
-                [name],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)),
+                args![name],
             )
-            .optional()
-            .map_err(self.sql())?;
+            .and_then(|r| {
+                r.map(|r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)))
+                    .transpose()
+            })
+            .map_err(self.db_err())?;
         let Some((description, base, spec, created_at, updated_at, result, weeks, run_at)) = raw else {
             return Ok(None);
         };
@@ -302,8 +297,10 @@ impl Db {
     }
 
     pub fn scenario_names(&self) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT name FROM scenarios ORDER BY name").map_err(self.sql())?;
-        stmt.query_map([], |r| r.get(0)).and_then(|it| it.collect()).map_err(self.sql())
+        self.sql()
+            .query("SELECT name FROM scenarios ORDER BY name", args![])
+            .and_then(|rows| rows.iter().map(|r| r.get(0)).collect())
+            .map_err(self.db_err())
     }
 
     /// Replaces a scenario's changes (and description, when given); its last result is dropped.
@@ -321,7 +318,7 @@ impl Db {
             tx.execute(
                 "UPDATE scenarios SET spec_json = ?2, description = ?3, updated_at = ?4,
                  result_json = NULL, result_weeks = NULL, run_at = NULL WHERE name = ?1",
-                params![name, spec_json, description, at],
+                args![name, spec_json, description, at],
             )
         })?;
         Ok(())
@@ -334,7 +331,7 @@ impl Db {
         self.tx_plain(|tx| {
             tx.execute(
                 "UPDATE scenarios SET result_json = ?2, result_weeks = ?3, run_at = ?4 WHERE name = ?1",
-                params![name, report_json, weeks, at],
+                args![name, report_json, weeks, at],
             )
         })?;
         Ok(())
@@ -342,7 +339,7 @@ impl Db {
 
     pub fn delete_scenario(&mut self, name: &str) -> Result<(), StoreError> {
         self.scenario(name)?;
-        self.tx_plain(|tx| tx.execute("DELETE FROM scenarios WHERE name = ?1", [name]))?;
+        self.tx_plain(|tx| tx.execute("DELETE FROM scenarios WHERE name = ?1", args![name]))?;
         Ok(())
     }
 }

@@ -6,12 +6,12 @@
 
 use std::str::FromStr;
 
+use super::backend::{DbError, DbResult, Row, Sql, Tx, args};
 use chrono::NaiveDate;
 use rota_solver::diagnostics::Diagnostics;
 use rota_solver::format::*;
 use rota_solver::time::{ClockTime, LocalDateTime};
 use rota_solver::validate;
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -72,27 +72,23 @@ pub(crate) fn enum_str<T: Serialize>(value: &T) -> String {
     }
 }
 
-fn corrupt(what: &str, text: &str, e: impl std::fmt::Display) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        0,
-        rusqlite::types::Type::Text,
-        format!("{what}: cannot read {text:?}: {e}").into(),
-    )
+fn corrupt(what: &str, text: &str, e: impl std::fmt::Display) -> DbError {
+    DbError::Decode(format!("{what}: cannot read {text:?}: {e}"))
 }
 
-fn parse_enum<T: DeserializeOwned>(what: &str, text: &str) -> rusqlite::Result<T> {
+fn parse_enum<T: DeserializeOwned>(what: &str, text: &str) -> DbResult<T> {
     serde_json::from_value(serde_json::Value::String(text.to_string())).map_err(|e| corrupt(what, text, e))
 }
-fn date(what: &str, text: &str) -> rusqlite::Result<NaiveDate> {
+fn date(what: &str, text: &str) -> DbResult<NaiveDate> {
     NaiveDate::from_str(text).map_err(|e| corrupt(what, text, e))
 }
-fn moment(what: &str, text: &str) -> rusqlite::Result<LocalDateTime> {
+fn moment(what: &str, text: &str) -> DbResult<LocalDateTime> {
     LocalDateTime::parse(text).map_err(|e| corrupt(what, text, e))
 }
-fn clock(what: &str, text: &str) -> rusqlite::Result<ClockTime> {
+fn clock(what: &str, text: &str) -> DbResult<ClockTime> {
     ClockTime::parse(text).map_err(|e| corrupt(what, text, e))
 }
-fn json<T: DeserializeOwned>(what: &str, text: &str) -> rusqlite::Result<T> {
+fn json<T: DeserializeOwned>(what: &str, text: &str) -> DbResult<T> {
     serde_json::from_str(text).map_err(|e| corrupt(what, text, e))
 }
 
@@ -118,23 +114,22 @@ const MASTER_TABLES: [&str; 18] = [
 ];
 
 /// Replaces all master data with `p` (inside the caller's transaction).
-pub(crate) fn write_problem(tx: &Transaction<'_>, p: &Problem, roads: Option<(&str, &[u8])>) -> rusqlite::Result<()> {
+pub(crate) fn write_problem(tx: &Tx<'_>, p: &Problem, roads: Option<(&str, &[u8])>) -> DbResult<()> {
     let keep_roads: Option<(String, Vec<u8>)> = match (&p.travel, roads) {
         (_, Some(_)) => None,
         (TravelSpec::Road { network, .. }, None) => tx
-            .query_row("SELECT name, roads_json FROM road_networks WHERE name = ?1", [network], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?,
+            .query_opt("SELECT name, roads_json FROM road_networks WHERE name = ?1", args![network])?
+            .map(|r| DbResult::Ok((r.get(0)?, r.get(1)?)))
+            .transpose()?,
         _ => None,
     };
     for table in MASTER_TABLES {
-        tx.execute(&format!("DELETE FROM {table}"), [])?;
+        tx.execute(&format!("DELETE FROM {table}"), args![])?;
     }
     if let Some((name, bytes)) = roads {
-        tx.execute("INSERT INTO road_networks (name, roads_json) VALUES (?1, ?2)", params![name, bytes])?;
+        tx.execute("INSERT INTO road_networks (name, roads_json) VALUES (?1, ?2)", args![name, bytes])?;
     } else if let Some((name, bytes)) = keep_roads {
-        tx.execute("INSERT INTO road_networks (name, roads_json) VALUES (?1, ?2)", params![name, bytes])?;
+        tx.execute("INSERT INTO road_networks (name, roads_json) VALUES (?1, ?2)", args![name, bytes])?;
     }
     let meta = [
         ("format", p.format.clone()),
@@ -147,25 +142,25 @@ pub(crate) fn write_problem(tx: &Transaction<'_>, p: &Problem, roads: Option<(&s
         ("policy", serde_json::to_string(&p.policy).unwrap_or_default()),
     ];
     for (k, v) in meta {
-        tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", params![k, v])?;
+        tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", args![k, v])?;
     }
     for (i, r) in p.regions.iter().enumerate() {
         tx.execute(
             "INSERT INTO regions (id, ord, name, geojson) VALUES (?1, ?2, ?3, ?4)",
-            params![r.id, i as i64, r.name, serde_json::to_string(&r.area).unwrap_or_default()],
+            args![r.id, i as i64, r.name, serde_json::to_string(&r.area).unwrap_or_default()],
         )?;
     }
     for (i, s) in p.sites.iter().enumerate() {
         tx.execute(
             "INSERT INTO sites (id, ord, name, lat, lon) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![s.id, i as i64, s.name, s.location.lat, s.location.lon],
+            args![s.id, i as i64, s.name, s.location.lat, s.location.lon],
         )?;
     }
     for (i, s) in p.skills.iter().enumerate() {
-        tx.execute("INSERT INTO skills (id, ord, name) VALUES (?1, ?2, ?3)", params![s.id, i as i64, s.name])?;
+        tx.execute("INSERT INTO skills (id, ord, name) VALUES (?1, ?2, ?3)", args![s.id, i as i64, s.name])?;
     }
     for (i, c) in p.certifications.iter().enumerate() {
-        tx.execute("INSERT INTO certifications (id, ord, name) VALUES (?1, ?2, ?3)", params![c.id, i as i64, c.name])?;
+        tx.execute("INSERT INTO certifications (id, ord, name) VALUES (?1, ?2, ?3)", args![c.id, i as i64, c.name])?;
     }
     for (i, pr) in p.providers.iter().enumerate() {
         write_provider(tx, i, pr)?;
@@ -173,62 +168,61 @@ pub(crate) fn write_problem(tx: &Transaction<'_>, p: &Problem, roads: Option<(&s
     for (i, t) in p.technicians.iter().enumerate() {
         write_technician(tx, i, t)?;
     }
-    let mut ins = tx.prepare_cached(
-        "INSERT INTO visits (id, ord, customer, address, lat, lon, skill_id, min_level, duration_min, priority,
+    let ins = "INSERT INTO visits (id, ord, customer, address, lat, lon, skill_id, min_level, duration_min, priority,
             segment, complexity, created_at, sla_on_site_by, preferred_technician, parts_volume, status,
             pin_technician, pin_day, pin_start, current_technician, current_start, current_communicated)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
-    )?;
-    let mut cert =
-        tx.prepare_cached("INSERT INTO visit_certifications (visit_id, ord, certification_id) VALUES (?1, ?2, ?3)")?;
-    let mut win = tx.prepare_cached("INSERT INTO visit_windows (visit_id, ord, start, end) VALUES (?1, ?2, ?3, ?4)")?;
-    let mut exc =
-        tx.prepare_cached("INSERT INTO visit_exclusions (visit_id, ord, technician_id) VALUES (?1, ?2, ?3)")?;
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)";
+    let cert = "INSERT INTO visit_certifications (visit_id, ord, certification_id) VALUES (?1, ?2, ?3)";
+    let win = "INSERT INTO visit_windows (visit_id, ord, start, \"end\") VALUES (?1, ?2, ?3, ?4)";
+    let exc = "INSERT INTO visit_exclusions (visit_id, ord, technician_id) VALUES (?1, ?2, ?3)";
     for (i, v) in p.visits.iter().enumerate() {
         let pin = v.pin.clone().unwrap_or_default();
-        ins.execute(params![
-            v.id,
-            i as i64,
-            v.customer,
-            v.address,
-            v.location.lat,
-            v.location.lon,
-            v.skill,
-            v.min_level,
-            v.duration_min,
-            enum_str(&v.priority),
-            enum_str(&v.segment),
-            v.complexity,
-            v.created_at.to_string(),
-            v.sla.map(|s| s.on_site_by.to_string()),
-            v.preferred_technician,
-            v.parts_volume,
-            enum_str(&v.status),
-            pin.technician,
-            pin.day.map(|d| d.to_string()),
-            pin.start.map(|s| s.to_string()),
-            v.current.as_ref().map(|c| c.technician.clone()),
-            v.current.as_ref().map(|c| c.start.to_string()),
-            v.current.as_ref().is_some_and(|c| c.communicated),
-        ])?;
+        tx.execute(
+            ins,
+            args![
+                v.id,
+                i as i64,
+                v.customer,
+                v.address,
+                v.location.lat,
+                v.location.lon,
+                v.skill,
+                v.min_level,
+                v.duration_min,
+                enum_str(&v.priority),
+                enum_str(&v.segment),
+                v.complexity,
+                v.created_at.to_string(),
+                v.sla.map(|s| s.on_site_by.to_string()),
+                v.preferred_technician,
+                v.parts_volume,
+                enum_str(&v.status),
+                pin.technician,
+                pin.day.map(|d| d.to_string()),
+                pin.start.map(|s| s.to_string()),
+                v.current.as_ref().map(|c| c.technician.clone()),
+                v.current.as_ref().map(|c| c.start.to_string()),
+                v.current.as_ref().is_some_and(|c| c.communicated),
+            ],
+        )?;
         for (k, c) in v.certifications.iter().enumerate() {
-            cert.execute(params![v.id, k as i64, c])?;
+            tx.execute(cert, args![v.id, k as i64, c])?;
         }
         for (k, w) in v.time_windows.iter().enumerate() {
-            win.execute(params![v.id, k as i64, w.start.to_string(), w.end.to_string()])?;
+            tx.execute(win, args![v.id, k as i64, w.start.to_string(), w.end.to_string()])?;
         }
         for (k, t) in v.excluded_technicians.iter().enumerate() {
-            exc.execute(params![v.id, k as i64, t])?;
+            tx.execute(exc, args![v.id, k as i64, t])?;
         }
     }
     Ok(())
 }
 
-pub(crate) fn write_provider(tx: &Transaction<'_>, ord: usize, pr: &Provider) -> rusqlite::Result<()> {
+pub(crate) fn write_provider(tx: &Tx<'_>, ord: usize, pr: &Provider) -> DbResult<()> {
     tx.execute(
         "INSERT INTO providers (id, ord, name, certification_level, certified_until, min_share_pct, max_share_pct, rating)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
+        args![
             pr.id,
             ord as i64,
             pr.name,
@@ -242,17 +236,17 @@ pub(crate) fn write_provider(tx: &Transaction<'_>, ord: usize, pr: &Provider) ->
     for (k, r) in pr.regions.iter().enumerate() {
         tx.execute(
             "INSERT INTO provider_regions (provider_id, ord, region_id) VALUES (?1, ?2, ?3)",
-            params![pr.id, k as i64, r],
+            args![pr.id, k as i64, r],
         )?;
     }
     Ok(())
 }
 
-pub(crate) fn write_technician(tx: &Transaction<'_>, ord: usize, t: &Technician) -> rusqlite::Result<()> {
+pub(crate) fn write_technician(tx: &Tx<'_>, ord: usize, t: &Technician) -> DbResult<()> {
     tx.execute(
         "INSERT INTO technicians (id, ord, name, provider_id, start_site, end_site, max_visits_per_day, capacity,
             cost_per_hour, cost_per_km) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![
+        args![
             t.id,
             ord as i64,
             t.name,
@@ -265,59 +259,54 @@ pub(crate) fn write_technician(tx: &Transaction<'_>, ord: usize, t: &Technician)
             t.cost_per_km
         ],
     )?;
-    let mut skill = tx.prepare_cached(
-        "INSERT INTO technician_skills (technician_id, ord, skill_id, level) VALUES (?1, ?2, ?3, ?4)",
-    )?;
+    let skill = "INSERT INTO technician_skills (technician_id, ord, skill_id, level) VALUES (?1, ?2, ?3, ?4)";
     for (k, s) in t.skills.iter().enumerate() {
-        skill.execute(params![t.id, k as i64, s.skill, s.level])?;
+        tx.execute(skill, args![t.id, k as i64, s.skill, s.level])?;
     }
-    let mut cert = tx.prepare_cached(
-        "INSERT INTO technician_certifications (technician_id, ord, certification_id, valid_until) VALUES (?1, ?2, ?3, ?4)",
-    )?;
+    let cert = "INSERT INTO technician_certifications (technician_id, ord, certification_id, valid_until) VALUES (?1, ?2, ?3, ?4)";
     for (k, c) in t.certifications.iter().enumerate() {
-        cert.execute(params![t.id, k as i64, c.certification, c.valid_until.to_string()])?;
+        tx.execute(cert, args![t.id, k as i64, c.certification, c.valid_until.to_string()])?;
     }
-    let mut region = tx.prepare_cached(
-        "INSERT INTO technician_regions (technician_id, kind, ord, region_id) VALUES (?1, ?2, ?3, ?4)",
-    )?;
+    let region = "INSERT INTO technician_regions (technician_id, kind, ord, region_id) VALUES (?1, ?2, ?3, ?4)";
     for (k, r) in t.regions.iter().enumerate() {
-        region.execute(params![t.id, "primary", k as i64, r])?;
+        tx.execute(region, args![t.id, "primary", k as i64, r])?;
     }
     for (k, r) in t.secondary_regions.iter().enumerate() {
-        region.execute(params![t.id, "secondary", k as i64, r])?;
+        tx.execute(region, args![t.id, "secondary", k as i64, r])?;
     }
-    let mut shift = tx.prepare_cached(
-        "INSERT INTO technician_shifts (technician_id, weekday, start, end, break_earliest, break_latest, break_minutes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
+    let shift = "INSERT INTO technician_shifts (technician_id, weekday, start, \"end\", break_earliest, break_latest, break_minutes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
     for wd in 0..7u32 {
         if let Some(s) = t.shifts.get(wd) {
-            shift.execute(params![
-                t.id,
-                wd,
-                s.start.to_string(),
-                s.end.to_string(),
-                s.break_.as_ref().map(|b| b.earliest.to_string()),
-                s.break_.as_ref().map(|b| b.latest.to_string()),
-                s.break_.as_ref().map(|b| b.minutes),
-            ])?;
+            tx.execute(
+                shift,
+                args![
+                    t.id,
+                    wd,
+                    s.start.to_string(),
+                    s.end.to_string(),
+                    s.break_.as_ref().map(|b| b.earliest.to_string()),
+                    s.break_.as_ref().map(|b| b.latest.to_string()),
+                    s.break_.as_ref().map(|b| b.minutes),
+                ],
+            )?;
         }
     }
-    let mut absence = tx.prepare_cached(
-        "INSERT INTO technician_absences (technician_id, ord, date_from, date_to, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
+    let absence =
+        "INSERT INTO technician_absences (technician_id, ord, date_from, date_to, reason) VALUES (?1, ?2, ?3, ?4, ?5)";
     for (k, a) in t.absences.iter().enumerate() {
-        absence.execute(params![t.id, k as i64, a.from.to_string(), a.to.to_string(), a.reason])?;
+        tx.execute(absence, args![t.id, k as i64, a.from.to_string(), a.to.to_string(), a.reason])?;
     }
     Ok(())
 }
 
 /// Reads the whole stored problem, in the order it was written.
-pub(crate) fn read_problem(conn: &Connection) -> rusqlite::Result<Option<Problem>> {
+pub(crate) fn read_problem(conn: &dyn Sql) -> DbResult<Option<Problem>> {
     let meta: std::collections::BTreeMap<String, String> = conn
-        .prepare("SELECT key, value FROM meta")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .query("SELECT key, value FROM meta", args![])?
+        .iter()
+        .map(|r| Ok((r.get(0)?, r.get(1)?)))
+        .collect::<DbResult<_>>()?;
     if meta.is_empty() {
         return Ok(None);
     }
@@ -330,37 +319,41 @@ pub(crate) fn read_problem(conn: &Connection) -> rusqlite::Result<Option<Problem
     let policy: Policy = json("meta.policy", &m("policy"))?;
 
     let regions = conn
-        .prepare("SELECT id, name, geojson FROM regions ORDER BY ord")?
-        .query_map([], |r| {
+        .query("SELECT id, name, geojson FROM regions ORDER BY ord", args![])?
+        .iter()
+        .map(|r| {
             let geo: String = r.get(2)?;
             Ok(Region { id: r.get(0)?, name: r.get(1)?, area: json("regions.geojson", &geo)? })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        })
+        .collect::<DbResult<Vec<_>>>()?;
     let sites = conn
-        .prepare("SELECT id, name, lat, lon FROM sites ORDER BY ord")?
-        .query_map([], |r| {
-            Ok(Site { id: r.get(0)?, name: r.get(1)?, location: Location { lat: r.get(2)?, lon: r.get(3)? } })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .query("SELECT id, name, lat, lon FROM sites ORDER BY ord", args![])?
+        .iter()
+        .map(|r| Ok(Site { id: r.get(0)?, name: r.get(1)?, location: Location { lat: r.get(2)?, lon: r.get(3)? } }))
+        .collect::<DbResult<Vec<_>>>()?;
     let skills = conn
-        .prepare("SELECT id, name FROM skills ORDER BY ord")?
-        .query_map([], |r| Ok(Skill { id: r.get(0)?, name: r.get(1)? }))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .query("SELECT id, name FROM skills ORDER BY ord", args![])?
+        .iter()
+        .map(|r| Ok(Skill { id: r.get(0)?, name: r.get(1)? }))
+        .collect::<DbResult<Vec<_>>>()?;
     let certifications = conn
-        .prepare("SELECT id, name FROM certifications ORDER BY ord")?
-        .query_map([], |r| Ok(Certification { id: r.get(0)?, name: r.get(1)? }))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .query("SELECT id, name FROM certifications ORDER BY ord", args![])?
+        .iter()
+        .map(|r| Ok(Certification { id: r.get(0)?, name: r.get(1)? }))
+        .collect::<DbResult<Vec<_>>>()?;
 
     let mut provider_regions =
         grouped(conn, "SELECT provider_id, region_id FROM provider_regions ORDER BY provider_id, ord", |r| {
-            r.get::<_, String>(1)
+            r.get::<String>(1)
         })?;
     let providers = conn
-        .prepare(
+        .query(
             "SELECT id, name, certification_level, certified_until, min_share_pct, max_share_pct, rating
              FROM providers ORDER BY ord",
+            args![],
         )?
-        .query_map([], |r| {
+        .iter()
+        .map(|r| {
             let id: String = r.get(0)?;
             let until: String = r.get(3)?;
             Ok(Provider {
@@ -372,8 +365,8 @@ pub(crate) fn read_problem(conn: &Connection) -> rusqlite::Result<Option<Problem
                 rating: r.get(6)?,
                 id,
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?
+        })
+        .collect::<DbResult<Vec<_>>>()?
         .into_iter()
         .map(|mut p| {
             p.regions = provider_regions.remove(&p.id).unwrap_or_default();
@@ -400,16 +393,16 @@ pub(crate) fn read_problem(conn: &Connection) -> rusqlite::Result<Option<Problem
     let mut primary_of = grouped(
         conn,
         "SELECT technician_id, region_id FROM technician_regions WHERE kind = 'primary' ORDER BY technician_id, ord",
-        |r| r.get::<_, String>(1),
+        |r| r.get::<String>(1),
     )?;
     let mut secondary_of = grouped(
         conn,
         "SELECT technician_id, region_id FROM technician_regions WHERE kind = 'secondary' ORDER BY technician_id, ord",
-        |r| r.get::<_, String>(1),
+        |r| r.get::<String>(1),
     )?;
     let mut shifts_of = grouped(
         conn,
-        "SELECT technician_id, weekday, start, end, break_earliest, break_latest, break_minutes
+        "SELECT technician_id, weekday, start, \"end\", break_earliest, break_latest, break_minutes
          FROM technician_shifts ORDER BY technician_id, weekday",
         |r| {
             let (start, end): (String, String) = (r.get(2)?, r.get(3)?);
@@ -423,7 +416,7 @@ pub(crate) fn read_problem(conn: &Connection) -> rusqlite::Result<Option<Problem
                 _ => None,
             };
             Ok((
-                r.get::<_, u32>(1)?,
+                r.get::<u32>(1)?,
                 Shift {
                     start: clock("technician_shifts.start", &start)?,
                     end: clock("technician_shifts.end", &end)?,
@@ -445,11 +438,8 @@ pub(crate) fn read_problem(conn: &Connection) -> rusqlite::Result<Option<Problem
         },
     )?;
     let technicians = conn
-        .prepare(
-            "SELECT id, name, provider_id, start_site, end_site, max_visits_per_day, capacity, cost_per_hour, cost_per_km
-             FROM technicians ORDER BY ord",
-        )?
-        .query_map([], |r| {
+        .query("SELECT id, name, provider_id, start_site, end_site, max_visits_per_day, capacity, cost_per_hour, cost_per_km
+             FROM technicians ORDER BY ord", args![])?.iter().map(|r| {
             Ok(Technician {
                 id: r.get(0)?,
                 name: r.get(1)?,
@@ -467,8 +457,7 @@ pub(crate) fn read_problem(conn: &Connection) -> rusqlite::Result<Option<Problem
                 cost_per_hour: r.get(7)?,
                 cost_per_km: r.get(8)?,
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?
+        }).collect::<DbResult<Vec<_>>>()?
         .into_iter()
         .map(|mut t| {
             t.skills = skills_of.remove(&t.id).unwrap_or_default();
@@ -494,26 +483,29 @@ pub(crate) fn read_problem(conn: &Connection) -> rusqlite::Result<Option<Problem
 
     let mut vcerts =
         grouped(conn, "SELECT visit_id, certification_id FROM visit_certifications ORDER BY visit_id, ord", |r| {
-            r.get::<_, String>(1)
+            r.get::<String>(1)
         })?;
-    let mut windows = grouped(conn, "SELECT visit_id, start, end FROM visit_windows ORDER BY visit_id, ord", |r| {
-        let (s, e): (String, String) = (r.get(1)?, r.get(2)?);
-        Ok(TimeWindow { start: moment("visit_windows.start", &s)?, end: moment("visit_windows.end", &e)? })
-    })?;
+    let mut windows =
+        grouped(conn, "SELECT visit_id, start, \"end\" FROM visit_windows ORDER BY visit_id, ord", |r| {
+            let (s, e): (String, String) = (r.get(1)?, r.get(2)?);
+            Ok(TimeWindow { start: moment("visit_windows.start", &s)?, end: moment("visit_windows.end", &e)? })
+        })?;
     let mut excluded =
         grouped(conn, "SELECT visit_id, technician_id FROM visit_exclusions ORDER BY visit_id, ord", |r| {
-            r.get::<_, String>(1)
+            r.get::<String>(1)
         })?;
     let visits = conn
-        .prepare(
+        .query(
             "SELECT id, customer, address, lat, lon, skill_id, min_level, duration_min, priority, segment, complexity,
                 created_at, sla_on_site_by, preferred_technician, parts_volume, status, pin_technician, pin_day,
                 pin_start, current_technician, current_start, current_communicated
              FROM visits ORDER BY ord",
+            args![],
         )?
-        .query_map([], |r| {
-            let text = |i: usize| r.get::<_, String>(i);
-            let opt = |i: usize| r.get::<_, Option<String>>(i);
+        .iter()
+        .map(|r| {
+            let text = |i: usize| r.get::<String>(i);
+            let opt = |i: usize| r.get::<Option<String>>(i);
             let created = text(11)?;
             let pin_tech = opt(16)?;
             let pin_day = opt(17)?.map(|d| date("visits.pin_day", &d)).transpose()?;
@@ -555,8 +547,8 @@ pub(crate) fn read_problem(conn: &Connection) -> rusqlite::Result<Option<Problem
                 pin,
                 current,
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?
+        })
+        .collect::<DbResult<Vec<_>>>()?
         .into_iter()
         .map(|mut v| {
             v.certifications = vcerts.remove(&v.id).unwrap_or_default();
@@ -586,15 +578,13 @@ pub(crate) fn read_problem(conn: &Connection) -> rusqlite::Result<Option<Problem
 
 /// Rows grouped by their first column (a parent id), in query order.
 fn grouped<T>(
-    conn: &Connection,
+    conn: &dyn Sql,
     sql: &str,
-    f: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-) -> rusqlite::Result<std::collections::HashMap<String, Vec<T>>> {
+    f: impl Fn(&Row) -> DbResult<T>,
+) -> DbResult<std::collections::HashMap<String, Vec<T>>> {
     let mut map: std::collections::HashMap<String, Vec<T>> = std::collections::HashMap::new();
-    let mut stmt = conn.prepare(sql)?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        map.entry(row.get(0)?).or_default().push(f(row)?);
+    for row in conn.query(sql, args![])? {
+        map.entry(row.get(0)?).or_default().push(f(&row)?);
     }
     Ok(map)
 }
@@ -621,9 +611,10 @@ impl Db {
         };
         if let Some(network) = road_network_name(p) {
             let stored: bool = self
-                .conn
-                .query_row("SELECT count(*) FROM road_networks WHERE name = ?1", [network], |r| r.get::<_, i64>(0))
-                .map_err(self.sql())?
+                .sql()
+                .query_one("SELECT count(*) FROM road_networks WHERE name = ?1", args![network])
+                .and_then(|r| r.get::<i64>(0))
+                .map_err(self.db_err())?
                 > 0;
             if !stored && roads.is_none_or(|(name, _)| name != network) {
                 diags.push("travel", "network", format!("road network {network:?} is not in the database; import it with `rota import --db … roads FILE`"));
@@ -632,59 +623,61 @@ impl Db {
         if !diags.is_empty() {
             return Err(StoreError::Invalid { path: source.to_path_buf(), diagnostics: diags });
         }
-        let path = self.path.clone();
-        self.write(|tx| write_problem(tx, p, roads).map_err(|source| StoreError::Sqlite { path, source }))?;
+        let err = self.db_err();
+        self.write(|tx| write_problem(tx, p, roads).map_err(err))?;
         Ok(Counts::of(p))
     }
 
     /// Stores a road network (`rota-roads/1` JSON) under a name, replacing one of that name.
     pub fn import_road_network(&mut self, name: &str, roads_json: &[u8]) -> Result<(), StoreError> {
-        let path = self.path.clone();
+        let err = self.db_err();
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO road_networks (name, roads_json) VALUES (?1, ?2)
                  ON CONFLICT (name) DO UPDATE SET roads_json = excluded.roads_json",
-                params![name, roads_json],
+                args![name, roads_json],
             )
             .map(|_| ())
-            .map_err(|source| StoreError::Sqlite { path, source })
+            .map_err(err)
         })
     }
 
     /// The stored problem as it was written (all visits, the stored horizon), or `None` for an
     /// empty database.
     pub fn problem(&self) -> Result<Option<Problem>, StoreError> {
-        read_problem(&self.conn).map_err(self.sql())
+        read_problem(self.sql()).map_err(self.db_err())
     }
 
     /// One consistent read (a read transaction) of the problem, its road network, the head and
     /// the current plan's assignments.
     pub fn snapshot(&mut self) -> Result<Snapshot, StoreError> {
         let path = self.path.clone();
-        let err = |source| StoreError::Sqlite { path: path.clone(), source };
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Deferred).map_err(err)?;
-        let head = head(&tx).map_err(err)?;
-        let problem = read_problem(&tx).map_err(err)?.ok_or_else(|| StoreError::Empty { path: path.clone() })?;
+        let err = self.db_err();
+        let tx = self.begin(super::Lock::Read)?;
+        let head = head(&tx).map_err(&err)?;
+        let problem = read_problem(&tx).map_err(&err)?.ok_or_else(|| StoreError::Empty { path: path.clone() })?;
         let roads_json = match road_network_name(&problem) {
             Some(name) => tx
-                .query_row("SELECT roads_json FROM road_networks WHERE name = ?1", [name], |r| r.get(0))
-                .optional()
-                .map_err(err)?,
+                .query_opt("SELECT roads_json FROM road_networks WHERE name = ?1", args![name])
+                .and_then(|r| r.map(|r| r.get(0)).transpose())
+                .map_err(&err)?,
             None => None,
         };
         let mut current_assignments = Vec::new();
         if let Some(id) = head.current_plan_id {
-            let mut stmt = tx
-                .prepare("SELECT visit_id, technician_id, start FROM assignments WHERE plan_id = ?1 ORDER BY visit_id")
-                .map_err(err)?;
-            let rows = stmt
-                .query_map([id], |r| {
-                    let s: String = r.get(2)?;
-                    Ok((r.get(0)?, r.get(1)?, moment("assignments.start", &s)?))
-                })
-                .map_err(err)?;
-            for row in rows {
-                current_assignments.push(row.map_err(err)?);
+            let rows = tx
+                .query(
+                    "SELECT visit_id, technician_id, start FROM assignments WHERE plan_id = ?1 ORDER BY visit_id",
+                    args![id],
+                )
+                .map_err(&err)?;
+            for r in rows {
+                let s: String = r.get(2).map_err(&err)?;
+                current_assignments.push((
+                    r.get(0).map_err(&err)?,
+                    r.get(1).map_err(&err)?,
+                    moment("assignments.start", &s).map_err(&err)?,
+                ));
             }
         }
         drop(tx);
@@ -694,18 +687,18 @@ impl Db {
     /// A dispatcher's edit: pins a visit (or removes its pin with `None`). One transaction;
     /// increments the revision, so a batch that read an older revision will not overwrite it.
     pub fn set_pin(&mut self, visit: &str, pin: Option<&Pin>) -> Result<(), StoreError> {
-        let path = self.path.clone();
+        let err = self.db_err();
         let changed = self.write(|tx| {
             tx.execute(
                 "UPDATE visits SET pin_technician = ?2, pin_day = ?3, pin_start = ?4 WHERE id = ?1",
-                params![
+                args![
                     visit,
                     pin.and_then(|p| p.technician.clone()),
                     pin.and_then(|p| p.day).map(|d| d.to_string()),
                     pin.and_then(|p| p.start).map(|s| s.to_string())
                 ],
             )
-            .map_err(|source| StoreError::Sqlite { path: path.clone(), source })
+            .map_err(err)
         })?;
         if changed == 0 {
             let mut d = Diagnostics::default();
@@ -772,8 +765,8 @@ impl Db {
         if !diags.is_empty() {
             return Err(invalid(diags));
         }
-        let path = self.path.clone();
-        self.write(|tx| write_problem(tx, &problem, None).map_err(|source| StoreError::Sqlite { path, source }))?;
+        let err = self.db_err();
+        self.write(|tx| write_problem(tx, &problem, None).map_err(err))?;
         Ok(n)
     }
 }

@@ -1,7 +1,11 @@
-//! The SQLite store: master data and plan versions in one file (see `docs/store.md`).
+//! The store: master data and plan versions in one database (see `docs/store.md`) — an embedded
+//! SQLite file (the default, one dispatcher) or a PostgreSQL server (a team), chosen by the
+//! database argument: a `postgres://…` URL is PostgreSQL, anything else a SQLite file path.
 //!
-//! * Opened with WAL, foreign keys on, a busy timeout, `synchronous = FULL`; migrations
-//!   ([`schema`]) run on open, so every file is at the latest schema.
+//! * SQLite is opened with WAL, foreign keys on, a busy timeout, `synchronous = FULL`;
+//!   PostgreSQL through a pooled, TLS-capable connection ([`backend`]). Migrations ([`schema`],
+//!   [`schema_pg`]) run on open in one transaction, so every database is at the latest schema,
+//!   and a database newer than the program is refused.
 //! * Master data is normalized, one table per concept ([`master`]); [`Db::snapshot`]
 //!   materializes a `rota-problem/1` for a date range so the planner and checker run unchanged.
 //! * Plan versions are immutable rows with their full `rota-plan/1` JSON plus normalized
@@ -9,17 +13,22 @@
 //!   change increments (optimistic concurrency: [`Db::commit_plan_version`]).
 //! * Every change is one transaction: it commits whole or not at all.
 
+pub mod backend;
 pub mod coverage;
 pub mod master;
 pub mod plans;
 pub mod ratings;
 pub mod schema;
+pub mod schema_pg;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use backend::{DbError, PgClient, Sql, Tx, args};
 use rota_solver::diagnostics::Diagnostics;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+pub use backend::is_postgres_url;
 
 pub use plans::{NewPlanVersion, PlanVersionInfo};
 
@@ -30,10 +39,10 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 #[non_exhaustive]
 pub enum StoreError {
     #[error("{}: database error: {source}", path.display())]
-    Sqlite {
+    Database {
         path: PathBuf,
         #[source]
-        source: rusqlite::Error,
+        source: DbError,
     },
     #[error("{}: schema migration failed: {message}", path.display())]
     Migration { path: PathBuf, message: String },
@@ -74,8 +83,14 @@ impl StoreError {
 
 /// An open database.
 pub struct Db {
-    conn: Connection,
+    backend: Backend,
+    /// The file, or the URL without its password.
     path: PathBuf,
+}
+
+enum Backend {
+    Sqlite(Connection),
+    Pg(Box<PgClient>),
 }
 
 /// The head: which plan version is current, and the revision of the whole database.
@@ -85,8 +100,21 @@ pub struct Head {
     pub revision: i64,
 }
 
+/// Which lock a transaction takes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lock {
+    /// A write of the plan or master data: serialized with every other such write (SQLite
+    /// `BEGIN IMMEDIATE`; PostgreSQL locks the `head` row).
+    Write,
+    /// A write outside the plan (scenarios, history): no head lock on PostgreSQL.
+    Plain,
+    /// One consistent read of several tables (SQLite deferred; PostgreSQL `REPEATABLE READ`).
+    Read,
+}
+
 impl Db {
-    /// Creates a database file (or opens an existing one) and migrates it to the latest schema.
+    /// Creates a database (a file, or the schema in an existing PostgreSQL database) or opens an
+    /// existing one, and migrates it to the latest schema.
     pub fn create(path: &Path) -> Result<Db, StoreError> {
         Self::open_with(path, true, Some(schema::LATEST))
     }
@@ -102,6 +130,9 @@ impl Db {
     }
 
     fn open_with(path: &Path, create: bool, version: Option<usize>) -> Result<Db, StoreError> {
+        if let Some(url) = path.to_str().filter(|p| is_postgres_url(p)) {
+            return Self::open_pg(url, version);
+        }
         if !create && !path.exists() {
             return Err(StoreError::Missing { path: path.to_path_buf() });
         }
@@ -109,9 +140,10 @@ impl Db {
         if create {
             flags |= OpenFlags::SQLITE_OPEN_CREATE;
         }
-        let err = |source| StoreError::Sqlite { path: path.to_path_buf(), source };
+        let err = |source: rusqlite::Error| StoreError::Database { path: path.to_path_buf(), source: source.into() };
         let mut conn = Connection::open_with_flags(path, flags).map_err(err)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(err)?;
+        conn.set_prepared_statement_cache_capacity(64);
         conn.pragma_update(None, "journal_mode", "WAL").map_err(err)?;
         conn.pragma_update(None, "synchronous", "FULL").map_err(err)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(err)?;
@@ -121,61 +153,128 @@ impl Db {
             _ => migrations.to_latest(&mut conn),
         };
         migrated.map_err(|e| StoreError::Migration { path: path.to_path_buf(), message: e.to_string() })?;
-        Ok(Db { conn, path: path.to_path_buf() })
+        Ok(Db { backend: Backend::Sqlite(conn), path: path.to_path_buf() })
     }
 
+    fn open_pg(url: &str, version: Option<usize>) -> Result<Db, StoreError> {
+        let path = PathBuf::from(backend::redact_url(url));
+        let client = backend::pg_connect(url).map_err(|source| StoreError::Database { path: path.clone(), source })?;
+        let target = version.unwrap_or(schema::LATEST).min(schema::LATEST);
+        schema_pg::migrate(&client, target).map_err(|e| match e {
+            schema_pg::MigrateError::Db(source) => StoreError::Database { path: path.clone(), source },
+            schema_pg::MigrateError::TooNew { found } => StoreError::Migration {
+                path: path.clone(),
+                message: format!(
+                    "the database is at schema version {found}, newer than this program's {}; use a newer Rota",
+                    schema::LATEST
+                ),
+            },
+        })?;
+        Ok(Db { backend: Backend::Pg(Box::new(client)), path })
+    }
+
+    /// The file, or the PostgreSQL URL without its password.
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// The raw connection (read-only uses: tests, `PRAGMA integrity_check`).
+    /// Is this a PostgreSQL database?
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.backend, Backend::Pg(_))
+    }
+
+    /// The raw SQLite connection (read-only uses in tests: dumps, `PRAGMA integrity_check`).
+    ///
+    /// # Panics
+    /// On a PostgreSQL database; use [`Db::sql`] there.
     pub fn connection(&self) -> &Connection {
-        &self.conn
+        match &self.backend {
+            Backend::Sqlite(c) => c,
+            Backend::Pg(_) => panic!("Db::connection is for SQLite databases only"),
+        }
     }
 
-    pub(crate) fn sql(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
-        move |source| StoreError::Sqlite { path: self.path.clone(), source }
+    /// SQL on the database outside a transaction (reads).
+    pub fn sql(&self) -> &dyn Sql {
+        match &self.backend {
+            Backend::Sqlite(c) => c,
+            Backend::Pg(c) => c.as_ref(),
+        }
     }
 
-    /// `PRAGMA user_version`: the schema version.
+    /// The error of a failed database call, naming this database.
+    pub(crate) fn db_err(&self) -> impl Fn(DbError) -> StoreError + use<> {
+        let path = self.path.clone();
+        move |source| StoreError::Database { path: path.clone(), source }
+    }
+
+    /// The schema version (`PRAGMA user_version` on SQLite, `rota_schema` on PostgreSQL).
     pub fn schema_version(&self) -> Result<i64, StoreError> {
-        self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(self.sql())
+        let sql = match self.backend {
+            Backend::Sqlite(_) => "PRAGMA user_version",
+            Backend::Pg(_) => "SELECT version FROM rota_schema",
+        };
+        self.sql().query_one(sql, args![]).and_then(|r| r.get(0)).map_err(self.db_err())
     }
 
-    /// `PRAGMA integrity_check`: `"ok"` when the file is sound.
+    /// `"ok"` when the database is sound: SQLite's `PRAGMA integrity_check`; on PostgreSQL (which
+    /// checks its own pages) that the head row is there.
     pub fn integrity_check(&self) -> Result<String, StoreError> {
-        let rows: Vec<String> = self
-            .conn
-            .prepare("PRAGMA integrity_check")
-            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-            .map_err(self.sql())?;
-        Ok(rows.join("\n"))
+        match &self.backend {
+            Backend::Sqlite(_) => {
+                let rows = self.sql().query("PRAGMA integrity_check", args![]).map_err(self.db_err())?;
+                let rows: Vec<String> =
+                    rows.iter().map(|r| r.get(0)).collect::<Result<_, _>>().map_err(self.db_err())?;
+                Ok(rows.join("\n"))
+            }
+            Backend::Pg(_) => match self.head() {
+                Ok(_) => Ok("ok".into()),
+                Err(e) => Ok(e.to_string()),
+            },
+        }
     }
 
     pub fn head(&self) -> Result<Head, StoreError> {
-        head(&self.conn).map_err(self.sql())
+        head(self.sql()).map_err(self.db_err())
     }
 
-    /// Runs `f` in one `BEGIN IMMEDIATE` transaction (the write lock is taken up front, so two
-    /// writers queue on the busy timeout instead of failing half-way), bumping the revision.
-    pub(crate) fn write<T>(
-        &mut self,
-        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        let path = self.path.clone();
-        let err = |source| StoreError::Sqlite { path: path.clone(), source };
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
+    /// Begins a transaction with the given lock.
+    pub(crate) fn begin(&mut self, lock: Lock) -> Result<Tx<'_>, StoreError> {
+        let err = self.db_err();
+        match &mut self.backend {
+            Backend::Sqlite(c) => {
+                let behavior = match lock {
+                    Lock::Write | Lock::Plain => TransactionBehavior::Immediate,
+                    Lock::Read => TransactionBehavior::Deferred,
+                };
+                let tx = c.transaction_with_behavior(behavior).map_err(|e| err(e.into()))?;
+                Ok(Tx::Sqlite(tx))
+            }
+            Backend::Pg(c) => {
+                let tx = c.begin(lock == Lock::Read).map_err(&err)?;
+                if lock == Lock::Write {
+                    tx.query("SELECT revision FROM head WHERE id = 1 FOR UPDATE", args![]).map_err(&err)?;
+                }
+                Ok(Tx::Pg(tx))
+            }
+        }
+    }
+
+    /// Runs `f` in one write transaction (the write lock is taken up front, so two writers queue
+    /// instead of failing half-way), bumping the revision.
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let err = self.db_err();
+        let tx = self.begin(Lock::Write)?;
         let value = f(&tx)?;
-        tx.execute("UPDATE head SET revision = revision + 1 WHERE id = 1", []).map_err(err)?;
-        tx.commit().map_err(err)?;
+        tx.execute("UPDATE head SET revision = revision + 1 WHERE id = 1", args![]).map_err(&err)?;
+        tx.commit().map_err(&err)?;
         Ok(value)
     }
 }
 
-pub(crate) fn head(conn: &Connection) -> rusqlite::Result<Head> {
-    conn.query_row("SELECT current_plan_id, revision FROM head WHERE id = 1", [], |r| {
-        Ok(Head { current_plan_id: r.get(0)?, revision: r.get(1)? })
-    })
+pub(crate) fn head(sql: &dyn Sql) -> Result<Head, DbError> {
+    let r = sql.query_one("SELECT current_plan_id, revision FROM head WHERE id = 1", args![])?;
+    Ok(Head { current_plan_id: r.get(0)?, revision: r.get(1)? })
 }
 
 #[cfg(test)]

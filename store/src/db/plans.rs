@@ -1,8 +1,8 @@
 //! Plan versions: immutable rows (`plan_versions`, with the full `rota-plan/1` JSON) plus the
 //! normalized `assignments` and `unassigned` tables for queries, and the `head` pointer.
 
+use super::backend::{DbResult, Sql, Tx, args};
 use rota_solver::format::{Horizon, Kpis, Plan};
-use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::{Db, StoreError, head};
 
@@ -39,57 +39,53 @@ pub struct PlanVersionInfo {
     pub current: bool,
 }
 
-fn insert(tx: &Transaction<'_>, v: &NewPlanVersion<'_>) -> rusqlite::Result<i64> {
+fn insert(tx: &Tx<'_>, v: &NewPlanVersion<'_>) -> DbResult<i64> {
     let plan = v.plan;
     let to_json = |x: &dyn erased::Json| x.json();
-    tx.execute(
-        "INSERT INTO plan_versions (parent_id, author, created_at, horizon_start, horizon_days, solver, seed,
+    let id: i64 = tx
+        .query_one(
+            "INSERT INTO plan_versions (parent_id, author, created_at, horizon_start, horizon_days, solver, seed,
             settings_json, kpis_json, objective_total, objective_json, plan_json, shard, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-        params![
-            v.parent,
-            v.author,
-            v.created_at,
-            v.horizon.start.to_string(),
-            v.horizon.days,
-            plan.settings.solver,
-            plan.settings.seed as i64,
-            to_json(&plan.settings),
-            to_json(&plan.kpis),
-            plan.objective.total,
-            to_json(&plan.objective),
-            to_json(plan),
-            v.shard,
-            v.note,
-        ],
-    )?;
-    let id = tx.last_insert_rowid();
-    let mut a = tx.prepare_cached(
-        "INSERT INTO assignments (plan_id, visit_id, technician_id, day, seq, start, end) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id",
+            args![
+                v.parent,
+                v.author,
+                v.created_at,
+                v.horizon.start.to_string(),
+                v.horizon.days,
+                plan.settings.solver,
+                plan.settings.seed as i64,
+                to_json(&plan.settings),
+                to_json(&plan.kpis),
+                plan.objective.total,
+                to_json(&plan.objective),
+                to_json(plan),
+                v.shard,
+                v.note,
+            ],
+        )?
+        .get(0)?;
+    let a = "INSERT INTO assignments (plan_id, visit_id, technician_id, day, seq, start, \"end\") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
     for r in &plan.routes {
         for (k, s) in r.stops.iter().enumerate() {
-            a.execute(params![
-                id,
-                s.visit,
-                r.technician,
-                r.day.to_string(),
-                k as i64,
-                s.start.to_string(),
-                s.end.to_string()
-            ])?;
+            tx.execute(
+                a,
+                args![id, s.visit, r.technician, r.day.to_string(), k as i64, s.start.to_string(), s.end.to_string()],
+            )?;
         }
     }
-    let mut u =
-        tx.prepare_cached("INSERT INTO unassigned (plan_id, visit_id, reason_code, message) VALUES (?1, ?2, ?3, ?4)")?;
+    let u = "INSERT INTO unassigned (plan_id, visit_id, reason_code, message) VALUES (?1, ?2, ?3, ?4)";
     for x in &plan.unassigned {
         let first = x.reasons.first();
-        u.execute(params![
-            id,
-            x.visit,
-            first.map(|r| r.code.as_str()).unwrap_or(""),
-            first.map(|r| r.message.as_str()).unwrap_or("")
-        ])?;
+        tx.execute(
+            u,
+            args![
+                id,
+                x.visit,
+                first.map(|r| r.code.as_str()).unwrap_or(""),
+                first.map(|r| r.message.as_str()).unwrap_or("")
+            ],
+        )?;
     }
     Ok(id)
 }
@@ -136,17 +132,17 @@ impl Db {
     ) -> Result<i64, StoreError> {
         let path = self.path.clone();
         check_plan_numbers(&path, version.plan)?;
-        let err = |source| StoreError::Sqlite { path: path.clone(), source };
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(err)?;
-        let now = head(&tx).map_err(err)?;
+        let err = self.db_err();
+        let tx = self.begin(super::Lock::Write)?;
+        let now = head(&tx).map_err(&err)?;
         if now.revision != expected_revision {
             // Who made the last change: the author of a new current version, or — when the
             // current version is still the one this run started from — a change that was not a
             // plan version (an import, a feed, an edit of the master data).
             let by: Option<String> = if now.current_plan_id != version.parent {
                 now.current_plan_id.and_then(|id| {
-                    tx.query_row("SELECT author FROM plan_versions WHERE id = ?1", [id], |r| r.get(0))
-                        .optional()
+                    tx.query_opt("SELECT author FROM plan_versions WHERE id = ?1", args![id])
+                        .and_then(|r| r.map(|r| r.get(0)).transpose())
                         .ok()
                         .flatten()
                         .map(|author: String| format!("{author} (plan version v{id})"))
@@ -156,38 +152,37 @@ impl Db {
             };
             return Err(StoreError::Conflict { path, expected: expected_revision, found: now.revision, by });
         }
-        let id = insert(&tx, version).map_err(err)?;
-        tx.execute("UPDATE head SET current_plan_id = ?1, revision = revision + 1 WHERE id = 1", [id]).map_err(err)?;
+        let id = insert(&tx, version).map_err(&err)?;
+        tx.execute("UPDATE head SET current_plan_id = ?1, revision = revision + 1 WHERE id = 1", args![id])
+            .map_err(&err)?;
         before_commit();
-        tx.commit().map_err(err)?;
+        tx.commit().map_err(&err)?;
         Ok(id)
     }
 
     /// Stores a plan version without making it current (a what-if, a shard's partial plan).
     pub fn save_plan_version(&mut self, version: &NewPlanVersion<'_>) -> Result<i64, StoreError> {
         check_plan_numbers(&self.path, version.plan)?;
-        let path = self.path.clone();
-        self.write(|tx| insert(tx, version).map_err(|source| StoreError::Sqlite { path, source }))
+        let err = self.db_err();
+        self.write(|tx| insert(tx, version).map_err(err))
     }
 
     /// Makes an existing version current (a dispatcher's "restore"); bumps the revision.
     pub fn set_current(&mut self, id: i64) -> Result<(), StoreError> {
         self.plan(id)?;
-        let path = self.path.clone();
+        let err = self.db_err();
         self.write(|tx| {
-            tx.execute("UPDATE head SET current_plan_id = ?1 WHERE id = 1", [id])
-                .map(|_| ())
-                .map_err(|source| StoreError::Sqlite { path, source })
+            tx.execute("UPDATE head SET current_plan_id = ?1 WHERE id = 1", args![id]).map(|_| ()).map_err(err)
         })
     }
 
     /// The full plan of a version.
     pub fn plan(&self, id: i64) -> Result<Plan, StoreError> {
         let text: Option<String> = self
-            .conn
-            .query_row("SELECT plan_json FROM plan_versions WHERE id = ?1", [id], |r| r.get(0))
-            .optional()
-            .map_err(self.sql())?;
+            .sql()
+            .query_opt("SELECT plan_json FROM plan_versions WHERE id = ?1", args![id])
+            .and_then(|r| r.map(|r| r.get(0)).transpose())
+            .map_err(self.db_err())?;
         let text = text.ok_or_else(|| StoreError::NoSuchPlan { path: self.path.clone(), version: id })?;
         serde_json::from_str(&text)
             .map_err(|e| StoreError::Corrupt { path: self.path.clone(), message: format!("plan version {id}: {e}") })
@@ -196,25 +191,26 @@ impl Db {
     /// The note of one version (what its author attached: the desk's locks, a batch's summary).
     pub fn plan_note(&self, id: i64) -> Result<String, StoreError> {
         let note: Option<String> = self
-            .conn
-            .query_row("SELECT note FROM plan_versions WHERE id = ?1", [id], |r| r.get(0))
-            .optional()
-            .map_err(self.sql())?;
+            .sql()
+            .query_opt("SELECT note FROM plan_versions WHERE id = ?1", args![id])
+            .and_then(|r| r.map(|r| r.get(0)).transpose())
+            .map_err(self.db_err())?;
         note.ok_or_else(|| StoreError::NoSuchPlan { path: self.path.clone(), version: id })
     }
 
     /// Every plan version, newest first.
     pub fn plan_versions(&self) -> Result<Vec<PlanVersionInfo>, StoreError> {
         let current = self.head()?.current_plan_id;
-        let mut stmt = self
-            .conn
-            .prepare(
+        let rows = self
+            .sql()
+            .query(
                 "SELECT id, parent_id, author, created_at, horizon_start, horizon_days, solver, seed, objective_total,
                     kpis_json, shard, note FROM plan_versions ORDER BY id DESC",
+                args![],
             )
-            .map_err(self.sql())?;
-        let rows = stmt
-            .query_map([], |r| {
+            .map_err(self.db_err())?;
+        rows.iter()
+            .map(|r| {
                 let kpis: String = r.get(9)?;
                 let id: i64 = r.get(0)?;
                 Ok(PlanVersionInfo {
@@ -233,8 +229,8 @@ impl Db {
                     current: Some(id) == current,
                 })
             })
-            .map_err(self.sql())?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(self.sql())
+            .collect::<DbResult<Vec<_>>>()
+            .map_err(self.db_err())
     }
 
     /// The version `rota show --plan current|latest|N` means.
@@ -243,9 +239,10 @@ impl Db {
         match name {
             "current" => self.head()?.current_plan_id.ok_or_else(bad),
             "latest" => self
-                .conn
-                .query_row("SELECT max(id) FROM plan_versions", [], |r| r.get::<_, Option<i64>>(0))
-                .map_err(self.sql())?
+                .sql()
+                .query_one("SELECT max(id) FROM plan_versions", args![])
+                .and_then(|r| r.get::<Option<i64>>(0))
+                .map_err(self.db_err())?
                 .ok_or_else(bad),
             n => {
                 let id: i64 = n.parse().map_err(|_| bad())?;

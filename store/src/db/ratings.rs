@@ -8,9 +8,9 @@
 
 use std::path::Path;
 
+use super::backend::{Sql, args};
 use chrono::NaiveDate;
 use rota_solver::ratings::PerformanceRecord;
-use rusqlite::{OptionalExtension, params};
 
 use super::{Db, StoreError};
 
@@ -117,58 +117,62 @@ pub enum FeedRefusal {
 impl Db {
     /// Adds (or replaces the key of) a trusted issuer.
     pub fn trust_issuer(&mut self, name: &str, public_key: &str, now: &str) -> Result<(), StoreError> {
+        let err = self.db_err();
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO trusted_issuers (name, public_key, added_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT(name) DO UPDATE SET public_key = excluded.public_key, added_at = excluded.added_at",
-                params![name, public_key, now],
+                args![name, public_key, now],
             )
-            .map_err(self_sql(tx))?;
+            .map_err(err)?;
             Ok(())
         })
     }
 
     pub fn trusted_issuer(&self, name: &str) -> Result<Option<TrustedIssuer>, StoreError> {
-        self.connection()
-            .query_row("SELECT name, public_key, added_at FROM trusted_issuers WHERE name = ?1", [name], |r| {
-                Ok(TrustedIssuer { name: r.get(0)?, public_key: r.get(1)?, added_at: r.get(2)? })
+        self.sql()
+            .query_opt("SELECT name, public_key, added_at FROM trusted_issuers WHERE name = ?1", args![name])
+            .and_then(|r| {
+                r.map(|r| Ok(TrustedIssuer { name: r.get(0)?, public_key: r.get(1)?, added_at: r.get(2)? })).transpose()
             })
-            .optional()
-            .map_err(self.sql())
+            .map_err(self.db_err())
     }
 
     pub fn trusted_issuers(&self) -> Result<Vec<TrustedIssuer>, StoreError> {
-        self.connection()
-            .prepare("SELECT name, public_key, added_at FROM trusted_issuers ORDER BY name")
-            .and_then(|mut s| {
-                s.query_map([], |r| Ok(TrustedIssuer { name: r.get(0)?, public_key: r.get(1)?, added_at: r.get(2)? }))?
+        self.sql()
+            .query("SELECT name, public_key, added_at FROM trusted_issuers ORDER BY name", args![])
+            .and_then(|rows| {
+                rows.iter()
+                    .map(|r| Ok(TrustedIssuer { name: r.get(0)?, public_key: r.get(1)?, added_at: r.get(2)? }))
                     .collect()
             })
-            .map_err(self.sql())
+            .map_err(self.db_err())
     }
 
     /// The highest imported sequence number of an issuer.
     pub fn latest_feed_sequence(&self, issuer: &str) -> Result<Option<i64>, StoreError> {
-        self.connection()
-            .query_row("SELECT MAX(sequence) FROM rating_feeds WHERE issuer = ?1", [issuer], |r| r.get(0))
-            .map_err(self.sql())
+        self.sql()
+            .query_one("SELECT MAX(sequence) FROM rating_feeds WHERE issuer = ?1", args![issuer])
+            .and_then(|r| r.get(0))
+            .map_err(self.db_err())
     }
 
     /// Stores a verified feed in one transaction, refusing an unknown issuer or a sequence
     /// number not above every imported one (checked again under the write lock).
     pub fn import_rating_feed(&mut self, feed: &VerifiedFeed, now: &str) -> Result<(), FeedRefusal> {
-        let path = self.path().to_path_buf();
-        let sql = move |source| FeedRefusal::Store(StoreError::Sqlite { path: path.clone(), source });
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(&sql)?;
+        let err = self.db_err();
+        let sql = move |source| FeedRefusal::Store(err(source));
+        let tx = self.begin(super::Lock::Write)?;
         let known: Option<String> = tx
-            .query_row("SELECT name FROM trusted_issuers WHERE name = ?1", [&feed.issuer], |r| r.get(0))
-            .optional()
+            .query_opt("SELECT name FROM trusted_issuers WHERE name = ?1", args![feed.issuer])
+            .and_then(|r| r.map(|r| r.get(0)).transpose())
             .map_err(&sql)?;
         if known.is_none() {
             return Err(FeedRefusal::UnknownIssuer(feed.issuer.clone()));
         }
         let latest: Option<i64> = tx
-            .query_row("SELECT MAX(sequence) FROM rating_feeds WHERE issuer = ?1", [&feed.issuer], |r| r.get(0))
+            .query_one("SELECT MAX(sequence) FROM rating_feeds WHERE issuer = ?1", args![feed.issuer])
+            .and_then(|r| r.get(0))
             .map_err(&sql)?;
         if let Some(latest) = latest.filter(|&l| feed.sequence <= l) {
             return Err(FeedRefusal::Replay { issuer: feed.issuer.clone(), sequence: feed.sequence, latest });
@@ -176,44 +180,46 @@ impl Db {
         tx.execute(
             "INSERT INTO rating_feeds (issuer, sequence, issued_at, valid_until, imported_at, envelope)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![feed.issuer, feed.sequence, feed.issued_at, feed.valid_until, now, feed.envelope],
+            args![feed.issuer, feed.sequence, feed.issued_at, feed.valid_until, now, feed.envelope],
         )
         .map_err(&sql)?;
         for r in &feed.ratings {
             tx.execute(
                 "INSERT INTO feed_ratings (issuer, sequence, provider_id, rating, low, high, visits)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![feed.issuer, feed.sequence, r.provider, r.rating, r.low, r.high, r.visits],
+                args![feed.issuer, feed.sequence, r.provider, r.rating, r.low, r.high, r.visits],
             )
             .map_err(&sql)?;
         }
-        tx.execute("UPDATE head SET revision = revision + 1 WHERE id = 1", []).map_err(&sql)?;
+        tx.execute("UPDATE head SET revision = revision + 1 WHERE id = 1", args![]).map_err(&sql)?;
         tx.commit().map_err(&sql)?;
         Ok(())
     }
 
     /// Every imported feed, newest first.
     pub fn rating_feeds(&self) -> Result<Vec<FeedInfo>, StoreError> {
-        self.connection()
-            .prepare(
+        self.sql()
+            .query(
                 "SELECT f.issuer, f.sequence, f.issued_at, f.valid_until, f.imported_at,
                         (SELECT COUNT(*) FROM feed_ratings r WHERE r.issuer = f.issuer AND r.sequence = f.sequence)
                  FROM rating_feeds f ORDER BY f.imported_at DESC, f.issuer, f.sequence DESC",
+                args![],
             )
-            .and_then(|mut s| {
-                s.query_map([], |r| {
-                    Ok(FeedInfo {
-                        issuer: r.get(0)?,
-                        sequence: r.get(1)?,
-                        issued_at: r.get(2)?,
-                        valid_until: r.get(3)?,
-                        imported_at: r.get(4)?,
-                        providers: r.get(5)?,
+            .and_then(|rows| {
+                rows.iter()
+                    .map(|r| {
+                        Ok(FeedInfo {
+                            issuer: r.get(0)?,
+                            sequence: r.get(1)?,
+                            issued_at: r.get(2)?,
+                            valid_until: r.get(3)?,
+                            imported_at: r.get(4)?,
+                            providers: r.get(5)?,
+                        })
                     })
-                })?
-                .collect()
+                    .collect()
             })
-            .map_err(self.sql())
+            .map_err(self.db_err())
     }
 
     /// The ratings of each issuer's newest feed, with the feed's `valid_until`, by provider.
@@ -225,24 +231,26 @@ impl Db {
         newest.sort_by(|a, b| a.issuer.cmp(&b.issuer).then(b.sequence.cmp(&a.sequence)));
         for f in newest.into_iter().filter(|f| seen.insert(f.issuer.clone())) {
             let rows: Vec<FeedRating> = self
-                .connection()
-                .prepare(
+                .sql()
+                .query(
                     "SELECT provider_id, rating, low, high, visits FROM feed_ratings
                      WHERE issuer = ?1 AND sequence = ?2 ORDER BY provider_id",
+                    args![f.issuer, f.sequence],
                 )
-                .and_then(|mut s| {
-                    s.query_map(params![f.issuer, f.sequence], |r| {
-                        Ok(FeedRating {
-                            provider: r.get(0)?,
-                            rating: r.get(1)?,
-                            low: r.get(2)?,
-                            high: r.get(3)?,
-                            visits: r.get(4)?,
+                .and_then(|rows| {
+                    rows.iter()
+                        .map(|r| {
+                            Ok(FeedRating {
+                                provider: r.get(0)?,
+                                rating: r.get(1)?,
+                                low: r.get(2)?,
+                                high: r.get(3)?,
+                                visits: r.get(4)?,
+                            })
                         })
-                    })?
-                    .collect()
+                        .collect()
                 })
-                .map_err(self.sql())?;
+                .map_err(self.db_err())?;
             out.extend(rows.into_iter().map(|r| (f.clone(), r)));
         }
         Ok(out)
@@ -254,18 +262,20 @@ impl Db {
         type Row = (String, String, String, String, i64, i64, i64, String);
         let path = self.path().to_path_buf();
         let rows: Vec<Row> = self
-            .connection()
-            .prepare(
+            .sql()
+            .query(
                 "SELECT provider_id, technician_id, region_id, skill_id, on_time, first_time_fix, score, completed_on
                  FROM performance_records ORDER BY completed_on, id",
+                args![],
             )
-            .and_then(|mut s| {
-                s.query_map([], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
-                })?
-                .collect()
+            .and_then(|rows| {
+                rows.iter()
+                    .map(|r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+                    })
+                    .collect()
             })
-            .map_err(self.sql())?;
+            .map_err(self.db_err())?;
         rows.into_iter()
             .map(|(provider, technician, region, skill, on_time, ftf, score, completed)| {
                 let completed = completed.parse::<NaiveDate>().map_err(|_| StoreError::Corrupt {
@@ -288,26 +298,25 @@ impl Db {
 
     /// Adds performance records in one transaction.
     pub fn add_performance_records(&mut self, records: &[PerformanceRecord]) -> Result<usize, StoreError> {
+        let err = self.db_err();
         self.write(|tx| {
-            let mut stmt = tx
-                .prepare(
+            for r in records {
+                tx.execute(
                     "INSERT INTO performance_records
                      (provider_id, technician_id, region_id, skill_id, on_time, first_time_fix, score, completed_on)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    args![
+                        r.provider,
+                        r.technician,
+                        r.region,
+                        r.skill,
+                        i64::from(r.on_time),
+                        i64::from(r.first_time_fix),
+                        i64::from(r.score),
+                        r.completed.to_string()
+                    ],
                 )
-                .map_err(self_sql(tx))?;
-            for r in records {
-                stmt.execute(params![
-                    r.provider,
-                    r.technician,
-                    r.region,
-                    r.skill,
-                    i64::from(r.on_time),
-                    i64::from(r.first_time_fix),
-                    i64::from(r.score),
-                    r.completed.to_string()
-                ])
-                .map_err(self_sql(tx))?;
+                .map_err(&err)?;
             }
             Ok(records.len())
         })
@@ -323,9 +332,4 @@ impl Db {
             .map_err(|diagnostics| StoreError::Invalid { path: path.to_path_buf(), diagnostics })?;
         self.add_performance_records(&records)
     }
-}
-
-fn self_sql(tx: &rusqlite::Transaction<'_>) -> impl Fn(rusqlite::Error) -> StoreError + use<> {
-    let path: std::path::PathBuf = tx.path().map(Into::into).unwrap_or_default();
-    move |source| StoreError::Sqlite { path: path.clone(), source }
 }
