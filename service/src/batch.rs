@@ -34,6 +34,7 @@ use rota_store::db::master::Snapshot;
 use rota_store::db::{Db, NewPlanVersion, StoreError};
 use serde::Serialize;
 
+pub mod merge;
 pub mod report;
 
 /// Environment variable naming the phase(s) at which a batch waits (test hook).
@@ -55,6 +56,8 @@ pub struct BatchOptions {
     pub iterations: u32,
     /// `(index, count)`, index 1-based.
     pub shard: Option<(u32, u32)>,
+    /// The run a shard belongs to (what `--merge RUN` joins); default `DATE+DAYS`.
+    pub run: Option<String>,
 }
 
 impl Default for BatchOptions {
@@ -67,6 +70,7 @@ impl Default for BatchOptions {
             seed: 1,
             iterations: 20_000,
             shard: None,
+            run: None,
         }
     }
 }
@@ -82,15 +86,19 @@ pub enum BatchError {
     Infeasible { path: PathBuf, violations: Vec<String>, report: Box<BatchReport> },
     #[error("{source}; nothing was committed — run the batch again to plan on top of the change")]
     Conflict { source: StoreError, report: Box<BatchReport> },
+    /// A merge found no complete shard run to join (exit 4: a scheduler retries later).
+    #[error("{}: {message}", path.display())]
+    Incomplete { path: PathBuf, message: String },
 }
 
 impl BatchError {
-    /// 1 failed, 2 bad input, 3 conflict.
+    /// 1 failed, 2 bad input, 3 conflict, 4 a merge found its run incomplete (retry later).
     pub fn exit_code(&self) -> u8 {
         match self {
             BatchError::Store(e) if e.is_bad_input() => 2,
             BatchError::Store(e) if e.is_conflict() => 3,
             BatchError::Store(_) | BatchError::Infeasible { .. } => 1,
+            BatchError::Incomplete { .. } => 4,
             BatchError::BadInput { .. } => 2,
             BatchError::Conflict { .. } => 3,
         }
@@ -567,6 +575,12 @@ pub fn run(
     };
     if opts.shard.is_some() {
         // A shard's plan covers part of the area: stored for the merge step, not made current.
+        // Its note names the run and the revision read (the merge's conflict check).
+        let note = merge::ShardNote {
+            shard_run: opts.run.clone().unwrap_or_else(|| merge::default_run(start, days)),
+            revision_read: snapshot.head.revision,
+        };
+        let version = NewPlanVersion { note: serde_json::to_string(&note).unwrap_or_default(), ..version };
         let id = db.save_plan_version(&version)?;
         report.version = Some(id);
         report.outcome = "saved".into();
@@ -639,7 +653,7 @@ fn build_report(
         });
     }
     BatchReport {
-        database: db_path.display().to_string(),
+        database: rota_store::db::backend::redact_url(&db_path.display().to_string()),
         outcome: String::new(),
         version: None,
         parent: snapshot.head.current_plan_id,

@@ -11,3 +11,4 @@ mod insert;
 mod ratings;
 mod routing;
 mod sample;
+mod shards;

@@ -13,7 +13,7 @@ use crate::failure::{Failure, Outcome, bad_input};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The SQLite database file.
+    /// The database: a SQLite file, or a PostgreSQL URL (`postgres://user@host/db`).
     #[arg(long)]
     db: PathBuf,
     /// First day to plan (YYYY-MM-DD); default: the stored horizon's start.
@@ -34,8 +34,14 @@ pub struct Args {
     #[arg(long, default_value_t = 20_000)]
     iterations: u32,
     /// Plan only shard I of N (regions dealt round-robin by id); saved, not made current.
-    #[arg(long, value_name = "I/N")]
+    #[arg(long, value_name = "I/N", conflicts_with = "merge")]
     shard: Option<String>,
+    /// The run a shard belongs to (what `--merge RUN` joins); default: `DATE+DAYS` of the horizon.
+    #[arg(long, value_name = "NAME", requires = "shard")]
+    run: Option<String>,
+    /// Join the shard versions of run RUN, check the whole plan and commit it as one version.
+    #[arg(long, value_name = "RUN")]
+    merge: Option<String>,
     /// Write the report here: Markdown (`.md`) plus JSON next to it (`.json`), or the reverse.
     #[arg(long)]
     report: Option<PathBuf>,
@@ -46,8 +52,13 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Outcome {
-    let Args { db, date, days, max_changes, time_limit, seed, iterations, shard, report, lang } = args;
+    let Args { db, date, days, max_changes, time_limit, seed, iterations, shard, run, merge, report, lang } = args;
     let lang = Lang::parse(&lang).map_err(|e| bad_input(format!("--lang: {e}")))?;
+    let shown = rota_store::db::backend::redact_url(&db.display().to_string());
+    if let Some(run) = merge {
+        let mut log = |line: &str| eprintln!("batch: {line}");
+        return finish(batch::merge::merge(&db, &run, &mut log), &shown, report.as_deref(), lang);
+    }
     let time_limit = crate::failure::time_limit(time_limit)?;
     let date = date
         .map(|d| {
@@ -63,7 +74,7 @@ pub fn run(args: Args) -> Outcome {
                 .ok_or_else(|| bad_input(format!("--shard must be I/N with 1 ≤ I ≤ N, got {s:?}")))
         })
         .transpose()?;
-    let opts = BatchOptions { date, days, max_changes, time_limit, seed, iterations, shard };
+    let opts = BatchOptions { date, days, max_changes, time_limit, seed, iterations, shard, run };
 
     let tty = std::io::stderr().is_terminal();
     let bar = tty.then(|| {
@@ -100,18 +111,22 @@ pub fn run(args: Args) -> Outcome {
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
+    finish(result, &shown, report.as_deref(), lang)
+}
+
+/// Writes the report and says what happened: exit 0, or the error's exit code.
+fn finish(result: Result<BatchReport, BatchError>, db: &str, report: Option<&Path>, lang: Lang) -> Outcome {
     match result {
         Ok(r) => {
-            write_report(report.as_deref(), &r, lang)?;
+            write_report(report, &r, lang)?;
             if r.visits == 0 {
                 println!(
-                    "{}: nothing to plan — no open or planned visit in the horizon; the new version is an empty plan",
-                    db.display()
+                    "{db}: nothing to plan — no open or planned visit in the horizon; the new version is an empty plan"
                 );
             }
             println!(
                 "{}: {} plan version v{} — {} of {} visits assigned, {} changed, {} unassigned, objective {:.1} ({:.1} s)",
-                db.display(),
+                db,
                 r.outcome,
                 r.version.unwrap_or_default(),
                 r.kpis_after.assigned,
@@ -125,7 +140,7 @@ pub fn run(args: Args) -> Outcome {
         }
         Err(e) => {
             if let Some(r) = e.report() {
-                write_report(report.as_deref(), r, lang)?;
+                write_report(report, r, lang)?;
             }
             Err(batch_failure(e))
         }
