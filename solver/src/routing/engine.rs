@@ -514,6 +514,11 @@ impl Undo {
             self.saved.push((r, s.routes[r].clone()));
         }
     }
+    /// The jobs now on the routes this iteration changed.
+    fn touched_jobs(&self, s: &State) -> Vec<usize> {
+        self.saved.iter().flat_map(|(ri, _)| s.routes[*ri].jobs().iter().copied()).collect()
+    }
+
     fn rollback(&mut self, s: &mut State) {
         for (ri, r) in self.saved.drain(..) {
             for &j in r.jobs() {
@@ -540,6 +545,10 @@ pub(crate) struct Search<'a> {
     removed: Vec<usize>,
     ruined: Vec<usize>,
     seen_class: Vec<u64>,
+    /// Routes the current ruin loosened, and the iteration stamp of the jobs that were
+    /// unassigned before it (see [`Search::recreate`]).
+    loosened: Vec<usize>,
+    stale: Vec<u64>,
     class_tick: u64,
     avg_len: f64,
 }
@@ -556,6 +565,8 @@ impl<'a> Search<'a> {
             removed: vec![],
             ruined: vec![],
             seen_class: vec![0; nv],
+            loosened: vec![],
+            stale: vec![0; p.jobs.len()],
             class_tick: 0,
             avg_len: 1.0,
         }
@@ -679,14 +690,33 @@ impl<'a> Search<'a> {
     }
 
     /// Greedy insertion with blinks of the unassigned jobs; what fits nowhere stays unassigned.
-    fn recreate(&mut self, s: &mut State, blink: f64) {
+    ///
+    /// With `focused`, a job that was already unassigned before this iteration's ruin is tried
+    /// only on the routes the ruin loosened: at the end of the previous recreate it fitted
+    /// nowhere, and insertions only make routes tighter. (Local search can loosen routes too,
+    /// so the caller asks for a full retry now and then.)
+    fn recreate(&mut self, s: &mut State, blink: f64, focused: bool) {
+        if focused {
+            self.loosened.clear();
+            self.loosened.extend(self.undo.saved.iter().map(|(ri, _)| *ri));
+            self.loosened.sort_unstable();
+            let tick = self.undo.tick;
+            for &j in &self.undo.unassigned {
+                self.stale[j] = tick;
+            }
+        }
         self.sort_unassigned(s);
         let todo = std::mem::take(&mut s.unassigned);
         for &u in &todo {
             let mut best = (f64::INFINITY, NONE, 0);
             self.class_tick += 1;
-            for &ri in &self.ctx.cands[u] {
+            let routes: &[usize] =
+                if focused && self.stale[u] == self.undo.tick { &self.loosened } else { &self.ctx.cands[u] };
+            for &ri in routes {
                 let r = &s.routes[ri];
+                if !self.ctx.compatible(r.vehicle, u) {
+                    continue;
+                }
                 if r.len() == 0 {
                     if s.used >= self.max_routes {
                         continue;
@@ -749,7 +779,7 @@ pub fn solve(problem: &Problem, opts: &Options, cancel: &AtomicBool) -> Solution
     let started = Instant::now();
     let mut search = Search::new(problem, opts.seed, opts.objective);
     let mut cur = State::new(&search.ctx);
-    search.recreate(&mut cur, 0.0);
+    search.recreate(&mut cur, 0.0, false);
     cur.recompute(&search.ctx);
     if problem.jobs.is_empty() {
         return cur.to_solution(&search.ctx, 0);
@@ -799,12 +829,16 @@ pub fn solve(problem: &Problem, opts: &Options, cancel: &AtomicBool) -> Solution
         search.avg_len = (problem.jobs.len() - cur.unassigned.len()) as f64 / cur.used.max(1) as f64;
         search.undo.begin(&cur);
         search.ruin(&mut cur);
-        search.recreate(&mut cur, 0.01);
+        // Every 16th iteration retries every unassigned job everywhere (local search may have
+        // made room since; the fleet phase unassigns whole routes); the others only where the
+        // ruin made room.
+        search.recreate(&mut cur, 0.01, !fleet_phase && iterations % 16 != 0);
         let threshold = search.undo.cost - temp * search.rng.next_f64().max(1e-300).ln();
         if cur.cost < threshold {
             if better(&cur, &best, opts.objective) {
                 // A new best: polish it with the local-search operators, and continue from there.
-                local_search(&search.ctx, &mut cur, started.checked_add(deadline));
+                let focus = search.undo.touched_jobs(&cur);
+                local_search(&search.ctx, &mut cur, started.checked_add(deadline), Some(&focus));
                 best = cur.clone();
             }
             if fleet_phase && cur.unassigned.is_empty() {
@@ -916,7 +950,7 @@ pub(crate) mod tests {
             let p = random_problem(seed, 5 + (seed as usize * 7) % 30);
             let mut search = Search::new(&p, seed, Objective::Distance);
             let mut s = State::new(&search.ctx);
-            search.recreate(&mut s, 0.0);
+            search.recreate(&mut s, 0.0, false);
             s.recompute(&search.ctx);
             assert_feasible(&p, &s, "construction");
             for it in 0..60 {
@@ -924,10 +958,10 @@ pub(crate) mod tests {
                 search.undo.begin(&s);
                 search.ruin(&mut s);
                 assert_feasible(&p, &s, &format!("seed {seed} it {it} after ruin"));
-                search.recreate(&mut s, 0.05);
+                search.recreate(&mut s, 0.05, it % 2 == 0);
                 assert_feasible(&p, &s, &format!("seed {seed} it {it} after recreate"));
                 if it % 5 == 0 {
-                    local_search(&search.ctx, &mut s, None);
+                    local_search(&search.ctx, &mut s, None, None);
                     assert_feasible(&p, &s, &format!("seed {seed} it {it} after local search"));
                 } else if it % 3 == 0 {
                     search.undo.rollback(&mut s);
@@ -945,10 +979,10 @@ pub(crate) mod tests {
             let search = Search::new(&p, seed, Objective::Distance);
             let mut s = State::new(&search.ctx);
             let mut search = search;
-            search.recreate(&mut s, 0.3);
+            search.recreate(&mut s, 0.3, false);
             s.recompute(&search.ctx);
             let before = s.cost;
-            applied += local_search(&search.ctx, &mut s, None);
+            applied += local_search(&search.ctx, &mut s, None, None);
             assert_feasible(&p, &s, &format!("seed {seed}"));
             assert!(s.cost <= before + 1e-9);
         }

@@ -238,16 +238,27 @@ fn shifted(stops: &[usize], i: usize, p: usize) -> Vec<usize> {
 
 /// First-improvement local search over the granular neighbourhood until no move improves (or
 /// the deadline passes). Returns the number of moves applied.
-pub(crate) fn local_search(ctx: &Ctx, s: &mut State, deadline: Option<Instant>) -> usize {
+///
+/// With `focus`, only moves of those jobs are tried (the jobs of the routes an iteration
+/// changed), so polishing a new best costs what the change touched, not the whole solution.
+pub(crate) fn local_search(ctx: &Ctx, s: &mut State, deadline: Option<Instant>, focus: Option<&[usize]>) -> usize {
     let mut applied = 0;
     let mut improved = true;
     let pos = |s: &State, u: usize| s.routes[s.route_of[u]].stops.iter().position(|&x| x == u).unwrap_or(0);
+    let all: Vec<usize>;
+    let jobs = match focus {
+        Some(f) => f,
+        None => {
+            all = (0..ctx.nj).collect();
+            &all
+        }
+    };
     while improved {
         improved = false;
         if deadline.is_some_and(|d| Instant::now() >= d) {
             break;
         }
-        for u in 0..ctx.nj {
+        for &u in jobs {
             let a = s.route_of[u];
             if a == NONE {
                 continue;
