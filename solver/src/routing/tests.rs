@@ -313,11 +313,10 @@ fn a_break_may_be_taken_while_waiting_at_the_next_stop() {
     // The same day with the job opening at 12:15 only (window 12:15–12:20): the break cannot
     // come before it (the job would be missed) and fits after it.
     let p2 = vroom::parse(
-        &r#"{"vehicles": [{"id": 1, "start_index": 0, "time_window": [36000, 50400],
+        r#"{"vehicles": [{"id": 1, "start_index": 0, "time_window": [36000, 50400],
               "breaks": [{"id": 1, "time_windows": [[43200, 46800]], "service": 1800}]}],
             "jobs": [{"id": 1, "location_index": 1, "service": 600, "time_windows": [[44100, 44400]]}],
-            "matrix": [[0, 1800], [1800, 0]]}"#
-            .to_string(),
+            "matrix": [[0, 1800], [1800, 0]]}"#,
     )
     .unwrap();
     let sol = solve(&p2, &Options { max_iterations: Some(20), ..Options::default() }, &AtomicBool::new(false));
