@@ -15,6 +15,9 @@ packages=(build-essential pkg-config cmake libclang-dev
 # PostgreSQL for the store's tests on the team backend: scripts/pg-test-server.sh runs a
 # throwaway server from its binaries (/usr/lib/postgresql/*/bin); its TLS client uses libssl.
 packages+=(postgresql)
+# `rota area build` (a service area's basemap tiles from OpenStreetMap, docs/areas.md) runs
+# tilemaker, after osmium turns the extract's reference-complete copy into PBF.
+packages+=(tilemaker osmium-tool)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -31,6 +31,9 @@ const COMMANDS: &[&str] = &[
     "list_scenarios",
     "compare_scenarios",
     "scenario_create",
+    "area_info",
+    "map_tile",
+    "search_address",
 ];
 
 /// Shown in the window when the crate was built before the UI (`npm run build` in ui/).

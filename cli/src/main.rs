@@ -42,6 +42,8 @@ enum Command {
     Schema(cmd::schema::Args),
     /// Create a database (optionally with the bundled sample service area).
     Init(cmd::init::Args),
+    /// Service areas on real maps: build basemap tiles, roads and addresses from OpenStreetMap; install; search.
+    Area(cmd::area::Args),
     /// Import master data into a database: a problem, roads, regions or a CSV file.
     Import(cmd::import::Args),
     /// Export a plan version (JSON, CSV, GeoJSON, iCalendar) or the master data.
@@ -77,6 +79,7 @@ fn main() -> ExitCode {
         Command::Generate(args) => cmd::generate::run(args),
         Command::Schema(args) => cmd::schema::run(args),
         Command::Init(args) => cmd::init::run(args),
+        Command::Area(args) => cmd::area::run(args),
         Command::Import(args) => cmd::import::run(args),
         Command::Export(args) => cmd::export::run(args),
         Command::Plans(args) => cmd::plans::run(args),

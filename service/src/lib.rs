@@ -5,6 +5,7 @@
 //! cancellation, check a plan. Front ends stay thin: they parse arguments or IPC payloads,
 //! call one function here, and present the result.
 
+pub mod area;
 pub mod batch;
 pub mod coverage;
 pub mod desk;

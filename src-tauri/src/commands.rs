@@ -270,3 +270,42 @@ pub async fn route_lines(
     let day = rota_service::desk::parse_day(&day)?;
     state.run(move |d| d.route_lines(version, day)).await
 }
+
+#[tauri::command]
+pub async fn area_info(state: State<'_, DeskState>) -> Res<Option<rota_service::area::AreaInfo>> {
+    on_db(&state, rota_service::area::area_info).await
+}
+
+/// The tile's bytes as a raw IPC answer (an `ArrayBuffer` in the window, no JSON array).
+#[tauri::command]
+pub async fn map_tile(
+    state: State<'_, DeskState>,
+    z: Option<Value>,
+    x: Option<Value>,
+    y: Option<Value>,
+) -> Res<tauri::ipc::Response> {
+    let z: u8 = arg("z", z)?;
+    let x: u32 = arg("x", x)?;
+    let y: u32 = arg("y", y)?;
+    let bytes = on_db(&state, move |db| rota_service::area::map_tile(db, z, x, y)).await?;
+    Ok(tauri::ipc::Response::new(bytes))
+}
+
+#[tauri::command]
+pub async fn search_address(
+    state: State<'_, DeskState>,
+    query: Option<Value>,
+    limit: Option<Value>,
+) -> Res<Vec<rota_service::area::AddressHit>> {
+    let query: String = arg("query", query)?;
+    let limit: Option<usize> = arg("limit", limit)?;
+    let limit = limit.unwrap_or(8);
+    if !(1..=rota_service::area::MAX_HITS).contains(&limit) {
+        return Err(BackendError::new(
+            "invalid_argument",
+            format!("argument `limit`: expected 1 to {}, got {limit}", rota_service::area::MAX_HITS),
+        )
+        .with("argument", "limit"));
+    }
+    on_db(&state, move |db| rota_service::area::search_address(db, &query, limit)).await
+}

@@ -208,6 +208,9 @@ pub fn build<R: Runtime>(builder: Builder<R>, options: Options) -> tauri::Result
             commands::list_scenarios,
             commands::compare_scenarios,
             commands::scenario_create,
+            commands::area_info,
+            commands::map_tile,
+            commands::search_address,
         ])
         .build(tauri::tauri_build_context!())?;
     // Managed right after building (not in a setup hook, which the mock runtime only runs with

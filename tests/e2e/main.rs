@@ -1,5 +1,6 @@
 //! End-to-end tests: the real `rota` binary on real files.
 
+mod areas;
 mod batch;
 mod broken;
 mod cli;

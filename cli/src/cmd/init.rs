@@ -1,5 +1,6 @@
 use std::path::PathBuf;
 
+use rota_service::sample::Sample;
 use rota_store::db::Db;
 
 use crate::failure::{Failure, Outcome, bad_input};
@@ -9,19 +10,30 @@ pub struct Args {
     /// The SQLite database file to create.
     #[arg(long)]
     db: PathBuf,
-    /// Load the bundled Northvale sample service area: master data, road network, a year of
-    /// visit history (coverage forecasts) and provider performance (ratings) — all or nothing.
-    #[arg(long)]
-    sample: bool,
+    /// Load a bundled sample service area, all or nothing: `northvale` (the default when no
+    /// name is given: fictional; master data, road network, a year of visit history and provider
+    /// performance) or `helsinki` (central Helsinki on real streets: master data, road network,
+    /// and the area file next to the database with the basemap tiles and address index).
+    #[arg(long, num_args = 0..=1, default_missing_value = "northvale", value_name = "NAME")]
+    sample: Option<String>,
 }
 
 pub fn run(Args { db, sample }: Args) -> Outcome {
     if db.exists() && std::fs::metadata(&db).is_ok_and(|m| m.len() > 0) {
         return Err(bad_input(format!("{}: already exists; rota init never overwrites a database", db.display())));
     }
-    if sample {
-        let counts = rota_service::sample::create_sample_db(&db).map_err(store_failure)?;
-        println!("{}: created with the Northvale sample: {counts}", db.display());
+    if let Some(name) = sample {
+        let sample = Sample::parse(&name)
+            .ok_or_else(|| bad_input(format!("--sample {name:?}: unknown sample; expected northvale or helsinki")))?;
+        let counts = rota_service::sample::create_named_sample_db(&db, sample).map_err(store_failure)?;
+        match sample {
+            Sample::Northvale => println!("{}: created with the Northvale sample: {counts}", db.display()),
+            Sample::Helsinki => println!(
+                "{}: created with the Helsinki centre sample: {counts}; area file {} (map data © OpenStreetMap contributors, ODbL 1.0)",
+                db.display(),
+                rota_store::area::area_path_for(&db).display()
+            ),
+        }
     } else {
         Db::create(&db).map_err(store_failure)?;
         println!("{}: created (empty; `rota import --db {} problem FILE` fills it)", db.display(), db.display());

@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub mod area;
 pub mod batch;
 pub mod bench;
 pub mod check;

@@ -328,8 +328,10 @@ impl Desk {
         if fresh {
             // The same sample as `rota init --sample`: master data and roads, the visit history
             // (the coverage view's forecast) and the providers' performance records (scorecards),
-            // created all or nothing.
-            crate::sample::create_sample_db(path).map_err(store_error)?;
+            // created all or nothing. `$ROTA_SAMPLE=helsinki` picks the real-streets sample.
+            let sample = crate::sample::Sample::from_env_value(std::env::var_os(crate::sample::SAMPLE_ENV).as_deref())
+                .map_err(|m| bad("invalid_argument", m).with("argument", crate::sample::SAMPLE_ENV))?;
+            crate::sample::create_named_sample_db(path, sample).map_err(store_error)?;
         }
         let mut desk = Desk::open(path)?;
         if desk.state.version.is_none() {
