@@ -164,6 +164,28 @@ async function runLanguage(lang) {
     await shot(page, `${tag}-board`);
   });
 
+  await step('address search on the map: suggestions as you type, Enter centres the map there', async () => {
+    const before = await page.evaluate(() => { const m = globalThis.__rota.map; const c = m.getCenter(); return { c: [c.lat, c.lng], z: m.getZoom() }; });
+    const want = await page.evaluate(() => globalThis.__rota.app.problem.visits.some((v) => v.address?.startsWith('Lindenstraße 6')));
+    assert(want, 'a sample visit on Lindenstraße 6x');
+    await page.fill('[data-testid=address-search] input', 'lindenstr 6');
+    await page.waitForSelector('[data-testid=address-search] li button');
+    const hits = await page.locator('[data-testid=address-search] li button').allTextContents();
+    assert(hits.length >= 1 && hits.every((h) => h.startsWith('Lindenstraße 6')), `suggestions: ${hits.join(' | ')}`);
+    const first = hits[0];
+    await page.press('[data-testid=address-search] input', 'Enter');
+    await page.waitForSelector('.found-label');
+    const label = await page.textContent('.found-label');
+    assert(label === first, `marked: ${label}`);
+    const v = await page.evaluate((l) => { const x = globalThis.__rota.app.problem.visits.find((y) => y.address === l); return { lat: x.location.lat, lon: x.location.lon }; }, first);
+    const c = await page.evaluate(() => { const m = globalThis.__rota.map.getCenter(); return { lat: m.lat, lng: m.lng }; });
+    assert(Math.abs(c.lat - v.lat) < 1e-4 && Math.abs(c.lng - v.lon) < 1e-4, `centred at ${c.lat},${c.lng}, want ${v.lat},${v.lon}`);
+    await page.fill('[data-testid=address-search] input', 'zzzz no such street');
+    await page.waitForSelector('[data-testid=address-search] li.none');
+    await page.fill('[data-testid=address-search] input', '');
+    await page.evaluate((b) => { globalThis.__rota.map.setView(b.c, b.z, { animate: false }); }, before);
+  });
+
   // Pick a visit and an unqualified technician among the lanes in view.
   const pick = await page.evaluate(() => {
     const { app } = globalThis.__rota;

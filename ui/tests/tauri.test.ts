@@ -44,6 +44,7 @@ describe('TauriBackend', () => {
     await b.acceptOptimization('run-1'); await b.discardOptimization('run-1'); await b.kpis(); await b.providerScorecards(); await b.routeLines('2026-12-07');
     await b.coverageReport(4, null); await b.listScenarios(); await b.compareScenarios(['s1'], 6);
     await b.scenarioCreate({ name: 's2', from: null, description: '', changes: {} });
+    await b.areaInfo(); await b.mapTile(16, 37308, 18970); await b.searchAddress('alek 5', 8);
     const doc = readFileSync(join(__dirname, '..', 'BACKEND.md'), 'utf8');
     const documented = new Set([...doc.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]));
     const used = new Set(calls.map((c) => c.cmd));
@@ -55,6 +56,8 @@ describe('TauriBackend', () => {
     expect(calls.find((c) => c.cmd === 'optimize_accept')!.args).toEqual({ runId: 'run-1' });
     expect(calls.find((c) => c.cmd === 'coverage_report')!.args).toEqual({ weeks: 4, scenario: null });
     expect(calls.find((c) => c.cmd === 'compare_scenarios')!.args).toEqual({ names: ['s1'], weeks: 6 });
+    expect(calls.find((c) => c.cmd === 'map_tile')!.args).toEqual({ z: 16, x: 37308, y: 18970 });
+    expect(calls.find((c) => c.cmd === 'search_address')!.args).toEqual({ query: 'alek 5', limit: 8 });
     expect(progress).toEqual([0.5]); // only its own run's events
   });
 

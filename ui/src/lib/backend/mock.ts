@@ -13,6 +13,7 @@ import type {
   Backend, EditResult, EmergencyOption, EmergencyRequest, Feasibility, Kpis, MoveRequest, OptimizeProgress,
   OptimizeResult, OptimizeScope, Plan, PlanDiff, PlanVersion, Problem, ProviderScorecard, Route, RouteLine, SlotOption,
   Technician, UndoState, Violation, Visit, CoverageView, ScenarioComparison, ScenarioCreate, ScenarioInfo, ScenarioSpec,
+  AreaInfo, AddressHit,
 } from './types';
 import { backendError, compareViews, mockCoverage, scenarioChanges } from '../coverage';
 import { earliestStart, overlapViolations, staticViolations, timeViolations, travel } from '../rules';
@@ -669,6 +670,32 @@ export class MockBackend implements Backend {
       const places = [site(r.start_site), ...r.stops.map((s) => this.visit.get(s.visit)!.location), site(r.end_site)];
       return { technician: r.technician, day: r.day, line: 'straight' as const, coordinates: places.map((l) => [l.lon, l.lat] as [number, number]) };
     });
+  }
+
+  /** The mock's fictional Northvale has no basemap (the real backend reads the area file). */
+  async areaInfo(): Promise<AreaInfo | null> { return null; }
+  async mapTile(): Promise<ArrayBuffer | null> { return null; }
+
+  /** The address search over the sample visits' addresses (the real backend searches the
+   * area's OpenStreetMap address index): every typed word must start a word of the address. */
+  async searchAddress(query: string, limit = 8): Promise<AddressHit[]> {
+    const norm = (t: string) => t.toLowerCase().normalize('NFC').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    const words = norm(query).split(' ').filter(Boolean);
+    if (!words.length) return [];
+    const seen = new Set<string>();
+    const hits: AddressHit[] = [];
+    for (const v of this.problem.visits) {
+      if (!v.address || seen.has(v.address)) continue;
+      seen.add(v.address);
+      const [streetPart, place = ''] = v.address.split(',').map((x) => x.trim());
+      const keyWords = norm(streetPart).split(' ');
+      if (!words.every((w) => keyWords.some((k) => k.startsWith(w)))) continue;
+      const m = /^(.*?)\s+(\S+)$/.exec(streetPart);
+      const [postcode = '', ...city] = place.split(' ');
+      hits.push({ label: v.address, street: m?.[1] ?? streetPart, housenumber: m?.[2] ?? '', postcode, city: city.join(' '), lat: v.location.lat, lon: v.location.lon });
+    }
+    hits.sort((a, b) => a.street.localeCompare(b.street) || parseInt(a.housenumber) - parseInt(b.housenumber));
+    return hits.slice(0, limit);
   }
 }
 

@@ -2,7 +2,7 @@
 // `app.withGlobalTauri`). Command names and payloads are the contract in ui/BACKEND.md.
 import type {
   Backend, CoverageView, ScenarioComparison, ScenarioCreate, ScenarioInfo, EditResult, EmergencyOption, EmergencyRequest, Feasibility, Kpis, MoveRequest, OptimizeProgress,
-  OptimizeResult, OptimizeScope, Plan, PlanVersion, Problem, ProviderScorecard, RouteLine, SlotOption, UndoState,
+  OptimizeResult, OptimizeScope, AreaInfo, AddressHit, Plan, PlanVersion, Problem, ProviderScorecard, RouteLine, SlotOption, UndoState,
 } from './types';
 
 interface TauriGlobal {
@@ -66,4 +66,12 @@ export class TauriBackend implements Backend {
   listScenarios() { return this.call<ScenarioInfo[]>('list_scenarios'); }
   compareScenarios(names: string[], weeks: number) { return this.call<ScenarioComparison>('compare_scenarios', { names, weeks }); }
   scenarioCreate(req: ScenarioCreate) { return this.call<ScenarioInfo>('scenario_create', { req }); }
+  areaInfo() { return this.call<AreaInfo | null>('area_info'); }
+  /** Raw bytes over IPC (an ArrayBuffer); an empty answer means no tile there. */
+  async mapTile(z: number, x: number, y: number) {
+    const bytes = await this.call<ArrayBuffer | number[]>('map_tile', { z, x, y });
+    const buf = bytes instanceof ArrayBuffer ? bytes : new Uint8Array(bytes).buffer;
+    return buf.byteLength > 0 ? buf : null;
+  }
+  searchAddress(query: string, limit = 8) { return this.call<AddressHit[]>('search_address', { query, limit }); }
 }

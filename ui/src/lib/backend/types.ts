@@ -73,4 +73,20 @@ export interface Backend {
   /** The baseline and the named scenarios side by side (deltas against the first column). */
   compareScenarios(names: string[], weeks: number): Promise<ScenarioComparison>;
   scenarioCreate(req: ScenarioCreate): Promise<ScenarioInfo>;
+  /** The service area's basemap (vector tiles from OpenStreetMap), or null without one. */
+  areaInfo(): Promise<AreaInfo | null>;
+  /** One vector tile (Mapbox Vector Tile bytes) at zoom/column/row (XYZ); null where there is none. */
+  mapTile(z: number, x: number, y: number): Promise<ArrayBuffer | null>;
+  /** Addresses of the area matching what was typed so far, best first. */
+  searchAddress(query: string, limit?: number): Promise<AddressHit[]>;
 }
+
+/** The area file's metadata (docs/areas.md). */
+export interface AreaInfo {
+  name: string; attribution: string;
+  /** West, south, east, north. */
+  bounds: [number, number, number, number];
+  minzoom: number; maxzoom: number; tiles: number; addresses: number;
+}
+/** One address of the area's index. */
+export interface AddressHit { label: string; street: string; housenumber: string; postcode: string; city: string; lat: number; lon: number }
