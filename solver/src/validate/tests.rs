@@ -146,7 +146,7 @@ fn travel_matrix_shape_is_checked() {
     p["travel"] = json!({"model": "matrix", "locations": ["S-W", "S-E"], "durations": [[0, 1], [1]], "distances": [[0, 1], [1, -2]]});
     assert_reports(&p, "travel: locations: visit \"V1\" is missing from the matrix");
     assert_reports(&p, "travel: durations[1]: needs 2 entries, got 1");
-    assert_reports(&p, "travel: distances[1][1]: must be a number ≥ 0, got -2");
+    assert_reports(&p, "travel: distances[1][1]: must be a number in 0–40000000, got -2");
 }
 
 mod property {
