@@ -69,6 +69,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Validate(args) => cmd::validate::run(args),
@@ -113,4 +114,15 @@ fn error_text(error: &anyhow::Error) -> String {
         }
     }
     text
+}
+
+/// Rust ignores SIGPIPE, so printing to a closed pipe (`rota solve … | head -1`) panicked with
+/// "failed printing to stdout". A command-line tool should end quietly instead, as `cat` does.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called once at the start of `main`, before any other thread exists; SIG_DFL is
+    // a valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }

@@ -143,3 +143,20 @@ fn a_csv_with_a_byte_order_mark_imports_and_says_so_and_a_header_only_csv_change
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!((revision(&db), dump(&db)), before, "a header-only CSV must not bump the revision");
 }
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly_instead_of_panicking() {
+    // `rota generate … | head -0`: the reader is gone before the first line is written.
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(crate::cli::rota_binary())
+        .args(["schema", "problem"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(out.status.code(), Some(101), "{stderr}");
+}
