@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use rota_solver::assign;
-use rota_solver::check::check_plan;
+use rota_solver::check::{CheckReport, check_plan};
 use rota_solver::format::*;
 use rota_solver::instance::Instance;
 use rota_solver::planner::{Progress, SolveOptions};
@@ -534,15 +534,7 @@ pub fn run(
     report.solve_s = solve_s;
 
     let check = check_plan(&instance, travel.as_ref(), &plan);
-    if !check.is_feasible() {
-        report.outcome = "infeasible".into();
-        report.elapsed_s = started.elapsed().as_secs_f64();
-        return Err(BatchError::Infeasible {
-            path: db_path.to_path_buf(),
-            violations: check.violations.iter().map(ToString::to_string).collect(),
-            report: Box::new(report),
-        });
-    }
+    let mut report = refuse_if_infeasible(db_path, &check, report, started)?;
     log("checked: every hard rule holds");
     pause_point("checked");
 
@@ -602,6 +594,26 @@ pub fn run(
     pause_point("committed");
     report.elapsed_s = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Passes the report on when the independent checker accepts the plan; otherwise the batch is
+/// refused with every broken rule and the report marked `infeasible`.
+fn refuse_if_infeasible(
+    db_path: &Path,
+    check: &CheckReport,
+    mut report: BatchReport,
+    started: Instant,
+) -> Result<BatchReport, BatchError> {
+    if check.is_feasible() {
+        return Ok(report);
+    }
+    report.outcome = "infeasible".into();
+    report.elapsed_s = started.elapsed().as_secs_f64();
+    Err(BatchError::Infeasible {
+        path: db_path.to_path_buf(),
+        violations: check.violations.iter().map(ToString::to_string).collect(),
+        report: Box::new(report),
+    })
 }
 
 #[allow(clippy::too_many_arguments)]

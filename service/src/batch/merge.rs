@@ -182,15 +182,7 @@ pub fn merge(db_path: &Path, run: &str, log: &mut dyn FnMut(&str)) -> Result<Bat
     let mut report =
         super::build_report(db_path, &snapshot, &problem, &instance, &plan, before.as_ref(), &opts, start, days);
     report.shard = Some(format!("merge of {n} shard(s), run {run}"));
-    if !check.is_feasible() {
-        report.outcome = "infeasible".into();
-        report.elapsed_s = started.elapsed().as_secs_f64();
-        return Err(BatchError::Infeasible {
-            path: db_path.to_path_buf(),
-            violations: check.violations.iter().map(ToString::to_string).collect(),
-            report: Box::new(report),
-        });
-    }
+    let mut report = super::refuse_if_infeasible(db_path, &check, report, started)?;
     log("merge checked: every hard rule holds for the whole problem");
     pause_point("merge-checked");
 
