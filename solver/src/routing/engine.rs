@@ -714,9 +714,6 @@ impl<'a> Search<'a> {
                 if focused && self.stale[u] == self.undo.tick { &self.loosened } else { &self.ctx.cands[u] };
             for &ri in routes {
                 let r = &s.routes[ri];
-                if !self.ctx.compatible(r.vehicle, u) {
-                    continue;
-                }
                 if r.len() == 0 {
                     if s.used >= self.max_routes {
                         continue;
